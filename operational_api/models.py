@@ -1,0 +1,34 @@
+"""Every mapped table of the operational database, imported so that the metadata is complete."""
+
+from operational_api.customers.models import Contract, Customer, DeliveryPoint
+from operational_api.db import Base, metadata
+from operational_api.metering.models import Meter, MeterInstallation, MeterIntervention, Reading
+from operational_api.network.models import (
+    Feeder,
+    NetworkMeter,
+    NetworkReading,
+    Substation,
+    Transformer,
+    WaterDistrict,
+)
+from operational_api.organization.models import Agency, ReadingRound
+
+__all__ = [
+    "Agency",
+    "Base",
+    "Contract",
+    "Customer",
+    "DeliveryPoint",
+    "Feeder",
+    "Meter",
+    "MeterInstallation",
+    "MeterIntervention",
+    "NetworkMeter",
+    "NetworkReading",
+    "Reading",
+    "ReadingRound",
+    "Substation",
+    "Transformer",
+    "WaterDistrict",
+    "metadata",
+]
