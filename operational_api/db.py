@@ -68,7 +68,8 @@ class ExactDecimal(TypeDecorator[decimal.Decimal]):
     def process_result_value(self, value: Any, dialect: Dialect) -> decimal.Decimal | None:
         if value is None:
             return None
-        return decimal.Decimal(str(value))
+        # Same scale on every engine: SQLite's text "6" reads back as 6.00 like PostgreSQL's NUMERIC(10, 2).
+        return decimal.Decimal(str(value)).quantize(decimal.Decimal(1).scaleb(-self.scale))
 
 
 class UTCDateTime(TypeDecorator[dt.datetime]):

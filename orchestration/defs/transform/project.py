@@ -1,0 +1,75 @@
+"""The dbt project as Dagster sees it: one cached ``DbtProject`` and its manifest, kept fresh."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from functools import cache
+from pathlib import Path
+
+from dagster_dbt import DbtCliResource, DbtProject
+
+from yeelen.settings import PROJECT_ROOT, get_settings
+from yeelen.transform import dbt_environment, run_dbt
+
+DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
+# Dagster reads its own manifest, so compiling for another target elsewhere never changes what it loads.
+DAGSTER_TARGET_PATH = Path("target") / "dagster"
+_SOURCES = ("models", "macros", "seeds", "tests", "dbt_project.yml", "profiles.yml")
+
+
+def _newest_source_mtime() -> float:
+    newest = 0.0
+    for name in _SOURCES:
+        path = DBT_PROJECT_DIR / name
+        if path.is_file():
+            newest = max(newest, path.stat().st_mtime)
+        elif path.is_dir():
+            for child in path.rglob("*"):
+                if child.is_file():
+                    newest = max(newest, child.stat().st_mtime)
+    return newest
+
+
+def ensure_manifest() -> Path:
+    """Parse the dbt project when its manifest is missing or older than any model, macro or seed."""
+    manifest = DBT_PROJECT_DIR / DAGSTER_TARGET_PATH / "manifest.json"
+    if not manifest.exists() or manifest.stat().st_mtime < _newest_source_mtime():
+        outcome = run_dbt(get_settings(), ["parse", "--quiet"], target_path=DBT_PROJECT_DIR / DAGSTER_TARGET_PATH)
+        if not outcome.success:
+            raise RuntimeError("dbt parse failed; run `yeelen dbt parse` to see why")
+    return manifest
+
+
+@cache
+def dbt_project() -> DbtProject:
+    ensure_manifest()
+    return DbtProject(
+        project_dir=DBT_PROJECT_DIR,
+        profiles_dir=DBT_PROJECT_DIR,
+        target_path=DAGSTER_TARGET_PATH,
+        target=get_settings().dbt_target,
+    )
+
+
+def dbt_executable() -> str:
+    beside_python = Path(sys.executable).with_name("dbt")
+    if beside_python.exists():
+        return str(beside_python)
+    return shutil.which("dbt") or "dbt"
+
+
+def dbt_cli_resource() -> DbtCliResource:
+    project = dbt_project()
+    return DbtCliResource(
+        project_dir=project,
+        profiles_dir=str(DBT_PROJECT_DIR),
+        target=get_settings().dbt_target,
+        dbt_executable=dbt_executable(),
+    )
+
+
+def export_dbt_environment() -> None:
+    """Set the variables the dbt profile reads, for the dbt subprocesses of this run."""
+    os.environ.update(dbt_environment(get_settings()))
