@@ -1,0 +1,113 @@
+"""``yeelen tariff``: check tariff files and price a consumption or a prepaid purchase."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import typer
+
+from yeelen.errors import InputRejectedError
+from yeelen.tariffs.loader import bundled_book, load_books
+from yeelen.tariffs.model import TariffBook
+
+app = typer.Typer(help="Tariff grids: check files, quote a bill, vend prepaid energy.", no_args_is_help=True)
+
+BookOption = typer.Option(None, "--book", help="Tariff file(s); the bundled grids when none is given")
+
+
+def _book(paths: list[Path] | None) -> TariffBook:
+    return load_books(paths) if paths else bundled_book()
+
+
+def _decimal(text: str, what: str) -> Decimal:
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        raise InputRejectedError(f"{what} must be a number, not {text!r}") from None
+
+
+def _history(text: str | None) -> list[tuple[Decimal, int]]:
+    if not text:
+        return []
+    periods = []
+    for item in text.split(","):
+        consumption, _, months = item.strip().partition(":")
+        periods.append((_decimal(consumption, "a history consumption"), int(months or 1)))
+    return periods
+
+
+def _print(payload: dict) -> None:
+    typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+
+
+@app.command()
+def check(files: list[Path] = typer.Argument(..., help="Tariff files to validate")) -> None:
+    """Validate tariff files; a malformed grid is refused with its line and the reason."""
+    book = load_books(files)
+    for grid in book.grids:
+        versions = ", ".join(f"{v.valid_from}..{v.valid_to or ''}" for v in grid.versions)
+        typer.echo(f"{grid.code:<14} {grid.commodity:<11} {len(grid.versions)} version(s): {versions}")
+    typer.echo(f"OK: {len(book.grids)} grid(s), {len(book.categories)} category assignment(s)")
+
+
+@app.command()
+def quote(
+    grid: str = typer.Option(..., help="Grid code, e.g. SENELEC_DPP"),
+    consumption: str = typer.Option(..., help="Consumption over the period (kWh or m3)"),
+    start: dt.datetime = typer.Option(..., formats=["%Y-%m-%d"], help="First day of the period"),
+    end: dt.datetime = typer.Option(..., formats=["%Y-%m-%d"], help="Day after the last day of the period"),
+    cycle: int = typer.Option(1, help="Months in the billing cycle (1 or 2)"),
+    meter_type: str = typer.Option(None, help="single_phase, three_phase, mv or water"),
+    power: str = typer.Option(None, help="Subscribed power (kVA, A, or mm for water)"),
+    history: str = typer.Option(None, help="Earlier periods for eligibility, oldest first: '140:1,150:1'"),
+    language: str = typer.Option("fr", help="fr or en"),
+    book: list[Path] | None = BookOption,
+) -> None:
+    """Print the bill for a consumption over a period, line by line, as JSON."""
+    from yeelen.tariffs.engine import quote as price
+
+    result = price(
+        _book(book),
+        grid,
+        _decimal(consumption, "--consumption"),
+        start.date(),
+        end.date(),
+        cycle_months=cycle,
+        meter_type=meter_type,
+        subscribed_power=_decimal(power, "--power") if power else None,
+        history=_history(history),
+        language=language,
+    )
+    _print(result.as_dict())
+
+
+@app.command()
+def vend(
+    grid: str = typer.Option(..., help="Grid code, e.g. SENELEC_DPP"),
+    amount: str = typer.Option(..., help="Amount paid"),
+    date: dt.datetime = typer.Option(..., formats=["%Y-%m-%d"], help="Purchase date"),
+    bought: str = typer.Option("0", help="Energy already bought earlier this calendar month"),
+    first: bool = typer.Option(True, "--first/--not-first", help="First purchase of the month (fee taken)"),
+    meter_type: str = typer.Option(None, help="single_phase, three_phase, mv or water"),
+    power: str = typer.Option(None, help="Subscribed power"),
+    language: str = typer.Option("fr", help="fr or en"),
+    book: list[Path] | None = BookOption,
+) -> None:
+    """Print the energy an amount buys on a prepaid meter, with its lines, as JSON."""
+    from yeelen.tariffs.vending import vend as sell
+
+    result = sell(
+        _book(book),
+        grid,
+        _decimal(amount, "--amount"),
+        date.date(),
+        month_energy_before=_decimal(bought, "--bought"),
+        first_purchase_of_month=first,
+        meter_type=meter_type,
+        subscribed_power=_decimal(power, "--power") if power else None,
+        language=language,
+    )
+    _print(result.as_dict())
