@@ -76,7 +76,7 @@ class Settings(BaseSettings):
         if self.warehouse_path is None:
             self.warehouse_path = self.home / "warehouse.duckdb"
         if self.published_path is None:
-            self.published_path = self.home / "published" / "marts.duckdb"
+            self.published_path = self.home / "published" / "yeelen_marts.duckdb"
         if self.dbt_target is None:
             self.dbt_target = self.warehouse_engine
         if self.warehouse_engine != "duckdb" and not self.warehouse_url:

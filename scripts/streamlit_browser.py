@@ -1,0 +1,229 @@
+"""Run the Streamlit app and look at it in headless Chromium: shared by the browser tests and the screenshots.
+
+Playwright drives the machine's Chromium (Debian's ``/usr/bin/chromium``, or ``$YEELEN_CHROMIUM``); it never
+downloads a browser of its own. Streamlit draws the page in the browser after the first load, and maps are
+drawn inside their own iframe, so everything here waits for elements rather than for the network to go quiet.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+ENTRYPOINT = ROOT / "apps" / "streamlit" / "streamlit_app.py"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+EXCEPTION_SELECTOR = '[data-testid="stException"]'
+MAP_CONTAINER_SELECTOR = ".leaflet-container"
+
+
+def chromium_path() -> str:
+    """The Chromium executable to drive."""
+    return os.environ.get("YEELEN_CHROMIUM", "/usr/bin/chromium")
+
+
+def chromium_available() -> bool:
+    """Whether Chromium and Python Playwright are both installed."""
+    path = chromium_path()
+    found = Path(path).is_file() and os.access(path, os.X_OK) or shutil.which(path) is not None
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return False
+    return found
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now, on the loopback interface."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextlib.contextmanager
+def serve_app(
+    env: Mapping[str, str] | None = None,
+    *,
+    port: int | None = None,
+    cwd: Path = ROOT,
+    log_path: Path | None = None,
+    timeout: float = 60.0,
+) -> Iterator[str]:
+    """Start ``streamlit run apps/streamlit/streamlit_app.py`` headless; yield its address; stop it afterwards.
+
+    Only the options a headless run needs are passed: static file serving comes from the app's own
+    ``.streamlit/config.toml``, as in production.
+    """
+    port = port or free_port()
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(ENTRYPOINT),
+        "--server.headless=true",
+        f"--server.port={port}",
+        "--server.address=127.0.0.1",
+        "--server.fileWatcherType=none",
+        "--browser.gatherUsageStats=false",
+    ]
+    log = open(log_path, "w") if log_path else subprocess.DEVNULL  # noqa: SIM115 - closed below
+    process = subprocess.Popen(
+        command,
+        cwd=cwd,
+        env={**os.environ, **(env or {})},
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,  # its own process group, stopped as a whole below
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_healthy(process, url, timeout)
+        yield url
+    finally:
+        _stop(process)
+        if log is not subprocess.DEVNULL:
+            log.close()
+
+
+def _wait_until_healthy(process: subprocess.Popen, url: str, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"streamlit exited with status {process.returncode} before answering on {url}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.3)
+    raise RuntimeError(f"streamlit did not answer on {url} within {timeout:.0f} s")
+
+
+def _stop(process: subprocess.Popen) -> None:
+    if process.poll() is not None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+
+
+@contextlib.contextmanager
+def chromium() -> Iterator[object]:
+    """A headless Chromium driven by Playwright (a ``playwright.sync_api.Browser``)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def open_screen(
+    browser: object,
+    url: str,
+    *,
+    width: int = 1400,
+    height: int = 1000,
+    timeout_ms: int = 60_000,
+    requests: list[str] | None = None,
+):
+    """Open ``url`` in a new page and wait until the screen has been drawn; return the page.
+
+    When ``requests`` is a list, the address of every request the page makes is appended to it.
+    """
+    page = browser.new_page(viewport={"width": width, "height": height})
+    if requests is not None:
+        page.on("request", lambda request: requests.append(request.url))
+    page.goto(url, wait_until="domcontentloaded", timeout=timeout_ms)
+    wait_for_screen(page, timeout_ms=timeout_ms)
+    return page
+
+
+def wait_for_screen(page: object, *, timeout_ms: int = 60_000) -> None:
+    """Wait for the script run to finish and for any map to be drawn in its iframe."""
+    page.wait_for_selector('[data-testid="stMainBlockContainer"] h1', timeout=timeout_ms)
+    page.wait_for_function(
+        """() => {
+            const app = document.querySelector('[data-testid="stApp"]');
+            return app && app.getAttribute('data-test-script-state') === 'notRunning';
+        }""",
+        timeout=timeout_ms,
+    )
+    deadline = time.monotonic() + timeout_ms / 1000
+    while time.monotonic() < deadline:
+        iframes = page.locator('[data-testid="stMainBlockContainer"] iframe').count()
+        drawn = sum(1 for frame in page.frames[1:] if _has(frame, MAP_CONTAINER_SELECTOR))
+        if drawn >= iframes:
+            return
+        page.wait_for_timeout(200)
+    raise TimeoutError("a map iframe never drew its map")
+
+
+def _has(frame: object, selector: str) -> bool:
+    try:
+        return frame.locator(selector).count() > 0
+    except Exception:  # noqa: BLE001 - a frame being replaced by a rerun has no content yet
+        return False
+
+
+def map_frames(page: object) -> list:
+    """The frames in which Leaflet drew a map."""
+    return [frame for frame in page.frames[1:] if _has(frame, MAP_CONTAINER_SELECTOR)]
+
+
+def count_in_maps(page: object, selector: str) -> int:
+    """How many elements match ``selector`` in all the maps of the page."""
+    return sum(frame.locator(selector).count() for frame in map_frames(page))
+
+
+def problems(page: object) -> list[str]:
+    """Texts of what went wrong on the page: Streamlit exception boxes and dialogs such as "Page not found"."""
+    return page.locator(EXCEPTION_SELECTOR).all_inner_texts() + page.locator('[role="dialog"]').all_inner_texts()
+
+
+def screenshot(page: object, path: Path, *, width: int = 1400) -> Path:
+    """Save the whole screen, however long, as a PNG."""
+    height = page.evaluate(
+        """() => {
+            const main = document.querySelector('[data-testid="stMainBlockContainer"]');
+            return Math.ceil((main ? main.getBoundingClientRect().bottom : 0) + 48);
+        }"""
+    )
+    page.set_viewport_size({"width": width, "height": max(int(height), 800)})
+    # A new size makes charts, tables and maps lay themselves out again: wait for them to be drawn.
+    wait_for_screen(page)
+    page.wait_for_function(
+        """() => Array.from(document.querySelectorAll('[data-testid="stPlotlyChart"]'))
+                      .every(chart => chart.querySelector('.main-svg'))""",
+        timeout=30_000,
+    )
+    page.wait_for_timeout(1500)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(path), full_page=True)
+    return path

@@ -1,0 +1,278 @@
+"""The Supervision screen, run headless with AppTest on the fixture marts, in French and in English."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import duckdb
+import pytest
+from i18n import format_number, format_percent
+
+from yeelen.settings import Settings, reset_settings_cache
+from yeelen.warehouse.publish import publish_marts
+
+from . import marts_fixture
+from .conftest import run_app
+
+LATEST = marts_fixture.MONTHS[-1]
+METRIC_LABELS = {
+    "fr": ["Contrats actifs", "Clients", "Électricité (kWh)", "Eau (m³)", "Part estimée"],
+    "en": ["Active contracts", "Customers", "Electricity (kWh)", "Water (m³)", "Share estimated"],
+}
+
+
+def expected_metric_values(month, agency_id, language):
+    figures = marts_fixture.expected_kpis(month, agency_id)
+    return [
+        format_number(figures["active_contracts"], language=language),
+        format_number(figures["customers"], language=language),
+        format_number(figures["electricity_kwh"], language=language),
+        format_number(figures["water_m3"], language=language),
+        format_percent(figures["estimated_share"], language=language),
+    ]
+
+
+def map_source(app) -> str:
+    frames = app.get("iframe")
+    assert len(frames) == 1, "the screen shows one map"
+    return frames[0].proto.srcdoc
+
+
+def assert_no_exception(app) -> None:
+    assert not app.exception, [item.value for item in app.exception]
+
+
+def test_french_by_default(published: Settings) -> None:
+    app = run_app()
+
+    assert_no_exception(app)
+    assert app.title[0].value == "Supervision"
+    assert app.selectbox(key="language").value == "fr"
+    assert app.selectbox(key="supervision.month").value == LATEST
+    assert app.selectbox(key="supervision.agency").value is None
+    assert [metric.label for metric in app.metric] == METRIC_LABELS["fr"]
+    assert [metric.value for metric in app.metric] == expected_metric_values(LATEST, None, "fr")
+    assert app.metric[2].value == "323\u202f605"  # French thousands separator
+    assert [header.value for header in app.subheader] == [
+        "Consommation par mois",
+        "Par agence — avril 2026",
+        "Réseau : postes et départs",
+    ]
+    assert any("Données publiées le" in caption.value for caption in app.sidebar.caption)
+    assert any(caption.value.startswith("8 postes HTA/BT sur 4 départs") for caption in app.caption)
+
+
+def test_table_has_one_line_per_agency_with_the_marts_figures(published: Settings) -> None:
+    app = run_app()
+
+    table = app.dataframe[0].value.set_index("agency_code")
+    assert sorted(table.index) == ["DKP", "STL", "THS"]
+    for agency_id, code, _name, _city in marts_fixture.AGENCIES:
+        figures = marts_fixture.expected_kpis(LATEST, agency_id)
+        assert table.loc[code, "active_contracts"] == figures["active_contracts"]
+        assert table.loc[code, "electricity_kwh"] == pytest.approx(figures["electricity_kwh"])
+        assert table.loc[code, "water_m3"] == pytest.approx(figures["water_m3"])
+        assert table.loc[code, "estimated_share"] == pytest.approx(figures["estimated_share"])
+
+
+def test_english_chosen_in_the_sidebar(published: Settings) -> None:
+    app = run_app()
+    app.selectbox(key="language").set_value("en").run()
+
+    assert_no_exception(app)
+    assert [metric.label for metric in app.metric] == METRIC_LABELS["en"]
+    assert [metric.value for metric in app.metric] == expected_metric_values(LATEST, None, "en")
+    assert app.metric[2].value == "323,605"
+    assert app.subheader[1].value == "Per agency — April 2026"
+    assert app.query_params["lang"] == "en", "the choice is kept in the address"
+    assert "MV/LV transformers, by feeder" in map_source(app)
+
+
+def test_english_from_the_address(published: Settings) -> None:
+    app = run_app(query_language="en")
+
+    assert_no_exception(app)
+    assert app.selectbox(key="language").value == "en"
+    assert app.title[0].value == "Supervision"
+    assert app.metric[0].label == "Active contracts"
+
+
+def test_agency_and_month_filters(published: Settings) -> None:
+    app = run_app()
+    app.selectbox(key="supervision.agency").set_value(2).run()
+
+    assert_no_exception(app)
+    assert [metric.value for metric in app.metric] == expected_metric_values(LATEST, 2, "fr")
+    assert list(app.dataframe[0].value["agency_code"]) == ["THS"]
+    source = map_source(app)
+    assert source.count('"className": "yeelen-transformer"') == 2
+    assert source.count('"className": "yeelen-substation"') == 1
+
+    january = marts_fixture.MONTHS[0]
+    app.selectbox(key="supervision.month").set_value(january).run()
+    assert [metric.value for metric in app.metric] == expected_metric_values(january, 2, "fr")
+    assert app.subheader[1].value == "Par agence — janvier 2026"
+    assert map_source(app) == source, "another month leaves the map as it was (no reload, zoom kept)"
+
+
+def test_an_agency_without_network_or_consumption(fixture_warehouse: Settings) -> None:
+    with duckdb.connect(str(fixture_warehouse.warehouse_path)) as connection:
+        connection.execute("insert into marts.dim_agencies values (4, 'KLK', 'Kaolack', 'Kaolack')")
+    publish_marts(fixture_warehouse)
+
+    app = run_app()
+    app.selectbox(key="supervision.agency").set_value(4).run()
+
+    assert_no_exception(app)
+    assert [metric.value for metric in app.metric] == ["—"] * 5
+    assert [info.value for info in app.info] == ["Aucun poste à afficher pour cette sélection."]
+    assert not app.get("iframe")
+
+
+def test_the_screen_is_reached_through_the_navigation(published: Settings) -> None:
+    app = run_app(language="en")
+    app.switch_page("app_pages/supervision.py").run()
+
+    assert_no_exception(app)
+    assert app.title[0].value == "Supervision"
+    assert app.metric[0].label == "Active contracts"
+
+
+def test_map_is_drawn_from_the_vendored_leaflet_only(published: Settings) -> None:
+    source = map_source(run_app())
+
+    assert '<script src="/app/static/vendor/leaflet-1.9.4/leaflet.js"></script>' in source
+    assert "/app/static/vendor/leaflet-1.9.4/leaflet.css" in source
+    assert "http://" not in source and "https://" not in source, "no asset may come from outside the app"
+    assert "$(" not in source, "nothing may need jQuery"
+    assert source.count('"className": "yeelen-transformer"') == len(marts_fixture.TRANSFORMERS)
+    assert source.count('"className": "yeelen-substation"') == len(marts_fixture.SUBSTATIONS)
+    assert "tileLayer" not in source, "no tile server is configured in tests"
+    for _id, code, name, *_rest in marts_fixture.FEEDERS:
+        assert json.dumps(f"{code} — {name}")[1:-1] in source, "every feeder is in the legend"
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("fr", "Aucune donnée publiée : lancez le pipeline (yeelen pipeline run)."),
+        ("en", "No published data: run the pipeline (yeelen pipeline run)."),
+    ],
+)
+def test_nothing_published_says_so(settings: Settings, language: str, message: str) -> None:
+    assert not Path(settings.published_path).exists()
+
+    app = run_app(language=language)
+
+    assert_no_exception(app)
+    assert [info.value for info in app.info] == [message]
+    assert not app.metric
+    assert app.title[0].value == "Supervision"
+
+
+def test_published_copy_without_marts_says_nothing_is_published(settings: Settings) -> None:
+    duckdb.connect(str(settings.published_path)).close()
+
+    app = run_app()
+
+    assert_no_exception(app)
+    assert [info.value for info in app.info] == ["Aucune donnée publiée : lancez le pipeline (yeelen pipeline run)."]
+
+
+def test_empty_marts_say_nothing_is_published(settings: Settings) -> None:
+    with duckdb.connect(str(settings.warehouse_path)) as connection:
+        for statement in marts_fixture.DDL:
+            connection.execute(statement)
+    publish_marts(settings)
+
+    app = run_app(language="en")
+
+    assert_no_exception(app)
+    assert [info.value for info in app.info] == ["No published data: run the pipeline (yeelen pipeline run)."]
+
+
+def test_a_mart_without_an_expected_column_gives_a_message_not_a_trace(fixture_warehouse: Settings) -> None:
+    with duckdb.connect(str(fixture_warehouse.warehouse_path)) as connection:
+        connection.execute("alter table marts.rpt_contracts_by_agency rename column customers to holders")
+    publish_marts(fixture_warehouse)
+
+    app = run_app()
+
+    assert_no_exception(app)
+    assert len(app.error) == 1
+    assert app.error[0].value.startswith("Les données publiées ne peuvent pas être lues :")
+    assert "customers" in app.error[0].value
+
+
+def test_a_missing_mart_is_reported_not_taken_for_an_empty_warehouse(fixture_warehouse: Settings) -> None:
+    with duckdb.connect(str(fixture_warehouse.warehouse_path)) as connection:
+        connection.execute("drop table marts.dim_feeders")
+    publish_marts(fixture_warehouse)
+
+    app = run_app(language="en")
+
+    assert_no_exception(app)
+    assert app.metric, "what can be read is shown"
+    assert len(app.error) == 1 and "dim_feeders" in app.error[0].value
+    assert app.error[0].value.startswith("The published data cannot be read:")
+
+
+def test_invalid_settings_give_a_message(published: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("YEELEN_CURRENCY", "ZZZ")
+    reset_settings_cache()
+
+    app = run_app()
+
+    assert_no_exception(app)
+    assert app.error and "YEELEN_CURRENCY" in app.error[0].value
+
+
+def test_a_new_publication_is_read_without_restarting(published: Settings) -> None:
+    first = run_app()
+    assert first.metric[2].value == format_number(marts_fixture.expected_kpis(LATEST)["electricity_kwh"], language="fr")
+
+    with duckdb.connect(str(published.warehouse_path)) as connection:
+        connection.execute("update marts.rpt_consumption_by_agency_month set consumption = 2 * consumption")
+    publish_marts(published)
+
+    second = run_app()
+    assert second.metric[2].value == format_number(
+        2 * marts_fixture.expected_kpis(LATEST)["electricity_kwh"], language="fr"
+    )
+
+
+@pytest.mark.postgres
+def test_reads_the_marts_of_a_postgresql_warehouse(
+    postgres_database: str, yeelen_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy import create_engine
+
+    engine = create_engine(postgres_database)
+    with engine.begin() as connection:
+        marts_fixture.load(lambda statement: connection.exec_driver_sql(statement))
+    engine.dispose()
+    monkeypatch.setenv("YEELEN_WAREHOUSE_ENGINE", "postgres")
+    monkeypatch.setenv("YEELEN_WAREHOUSE_URL", postgres_database)
+    reset_settings_cache()
+
+    app = run_app()
+
+    assert_no_exception(app)
+    assert [metric.value for metric in app.metric] == expected_metric_values(LATEST, None, "fr")
+    assert any("PostgreSQL" in caption.value for caption in app.sidebar.caption)
+    assert map_source(app).count('"className": "yeelen-transformer"') == len(marts_fixture.TRANSFORMERS)
+
+
+@pytest.mark.postgres
+def test_a_postgresql_warehouse_without_marts_says_nothing_is_built(
+    postgres_database: str, yeelen_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("YEELEN_WAREHOUSE_ENGINE", "postgres")
+    monkeypatch.setenv("YEELEN_WAREHOUSE_URL", postgres_database)
+    reset_settings_cache()
+
+    app = run_app()
+
+    assert_no_exception(app)
+    assert [info.value for info in app.info] == ["Aucune donnée publiée : lancez le pipeline (yeelen pipeline run)."]
