@@ -1,0 +1,212 @@
+{#-
+    Consumption per closing reading from the index events of meter installations; see
+    models/intermediate/metering/int_consumptions_computed.sql. The caller defines the CTEs named by
+    ``installations`` and ``readings`` (readings with an index only), possibly restricted to a window of dates:
+    a reading whose previous index falls outside the window then has no consumption row.
+    Emits CTEs ending with ``consumptions``.
+-#}
+{% macro consumption_ctes(installations, readings, meters, contracts) -%}
+consumption_meters as (
+    select * from {{ meters }}
+),
+
+consumption_contracts as (
+    select contract_id, cycle_months from {{ contracts }}
+),
+
+indexed_readings as (
+    select
+        installations.meter_installation_id,
+        readings.contract_id,
+        readings.meter_id,
+        readings.reading_id,
+        readings.reading_date,
+        readings.index_value,
+        readings.is_estimate
+    from {{ readings }} as readings
+    inner join {{ installations }} as installations
+        on readings.contract_id = installations.contract_id
+        and readings.meter_id = installations.meter_id
+        and readings.reading_date >= installations.installed_on
+        and (installations.removed_on is null or readings.reading_date <= installations.removed_on)
+),
+
+events as (
+    select
+        meter_installation_id,
+        contract_id,
+        meter_id,
+        installed_on as event_date,
+        0 as event_order,
+        'installation' as event_kind,
+        cast(null as {{ dbt.type_bigint() }}) as reading_id,
+        initial_index as index_value,
+        {{ as_flag('1 = 0') }} as is_estimate
+    from {{ installations }} as installations
+
+    union all
+
+    select
+        meter_installation_id,
+        contract_id,
+        meter_id,
+        reading_date as event_date,
+        1 as event_order,
+        'reading' as event_kind,
+        reading_id,
+        index_value,
+        is_estimate
+    from indexed_readings
+
+    union all
+
+    select
+        meter_installation_id,
+        contract_id,
+        meter_id,
+        removed_on as event_date,
+        2 as event_order,
+        'removal' as event_kind,
+        cast(null as {{ dbt.type_bigint() }}) as reading_id,
+        final_index as index_value,
+        {{ as_flag('1 = 0') }} as is_estimate
+    from {{ installations }} as installations
+    where removed_on is not null and final_index is not null
+),
+
+sequenced as (
+    select
+        events.*,
+        installations.installed_on,
+        lag(events.index_value) over (
+            partition by events.meter_installation_id
+            order by events.event_date, events.event_order, events.reading_id
+        ) as previous_index,
+        lag(events.event_date) over (
+            partition by events.meter_installation_id
+            order by events.event_date, events.event_order, events.reading_id
+        ) as previous_date,
+        lag(events.event_kind) over (
+            partition by events.meter_installation_id
+            order by events.event_date, events.event_order, events.reading_id
+        ) as previous_kind,
+        lag(events.is_estimate) over (
+            partition by events.meter_installation_id
+            order by events.event_date, events.event_order, events.reading_id
+        ) as previous_is_estimate
+    from events
+    inner join {{ installations }} as installations
+        on events.meter_installation_id = installations.meter_installation_id
+),
+
+events_with_meters as (
+    select
+        sequenced.meter_installation_id,
+        sequenced.contract_id,
+        sequenced.meter_id,
+        sequenced.installed_on,
+        sequenced.event_date,
+        sequenced.event_order,
+        sequenced.event_kind,
+        sequenced.reading_id,
+        sequenced.index_value,
+        sequenced.is_estimate,
+        sequenced.previous_index,
+        sequenced.previous_date,
+        sequenced.previous_kind,
+        sequenced.previous_is_estimate,
+        meters.digits,
+        meters.multiplier,
+        contracts.cycle_months,
+        cast(power(10, meters.digits) as {{ dbt.type_bigint() }}) as meter_range
+    from sequenced
+    inner join consumption_meters as meters on sequenced.meter_id = meters.meter_id
+    inner join consumption_contracts as contracts on sequenced.contract_id = contracts.contract_id
+),
+
+segments as (
+    select
+        events.*,
+        events.index_value - events.previous_index as raw_difference,
+        {{ as_flag(
+            "events.previous_kind = 'installation' and "
+            ~ days_between('events.previous_date', 'events.event_date')
+            ~ " > " ~ var('opening_gap_cycles') ~ " * events.cycle_months * 31"
+        ) }} as is_opening
+    from events_with_meters as events
+    where events.previous_index is not null
+),
+
+unwrapped as (
+    select
+        segments.*,
+        case
+            when raw_difference >= 0 then raw_difference
+            when raw_difference + meter_range <= {{ var('rollover_max_share') }} * meter_range
+                then raw_difference + meter_range
+        end as index_difference,
+        {{ as_flag(
+            "raw_difference < 0 and raw_difference + meter_range <= "
+            ~ var('rollover_max_share') ~ " * meter_range"
+        ) }} as is_rollover,
+        {{ as_flag(
+            "raw_difference < 0 and raw_difference + meter_range > "
+            ~ var('rollover_max_share') ~ " * meter_range"
+        ) }} as is_index_backwards
+    from segments
+),
+
+ordered as (
+    -- Number each event by the closing reading it belongs to: the first reading at or after it.
+    select
+        unwrapped.*,
+        coalesce(sum(case when event_kind = 'reading' then 1 else 0 end) over (
+            partition by contract_id
+            order by event_date, installed_on, event_order, reading_id
+            rows between unbounded preceding and 1 preceding
+        ), 0) + 1 as reading_ordinal
+    from unwrapped
+),
+
+grouped as (
+    select
+        contract_id,
+        reading_ordinal,
+        max(case when event_kind = 'reading' then reading_id end) as reading_id,
+        max(case when event_kind = 'reading' then event_date end) as period_end,
+        min(previous_date) as period_start,
+        max(case when event_kind = 'reading' then meter_id end) as meter_id,
+        sum(index_difference * multiplier) as consumption,
+        max({{ flag_to_int('is_opening') }}) as has_opening,
+        max({{ flag_to_int('is_rollover') }}) as has_rollover,
+        max({{ flag_to_int('is_index_backwards') }}) as has_index_backwards,
+        count(distinct meter_installation_id) as installations,
+        max(case when event_kind = 'reading' and {{ is_true('is_estimate') }} then 1 else 0 end) as closes_on_estimate,
+        max(case when {{ is_true('previous_is_estimate') }} then 1 else 0 end) as follows_estimate,
+        sum(case when event_kind = 'reading' then 1 else 0 end) as closing_readings
+    from ordered
+    group by contract_id, reading_ordinal
+),
+
+consumptions as (
+    select
+        contract_id,
+        reading_id,
+        meter_id,
+        period_start,
+        period_end,
+        {{ days_between('period_start', 'period_end') }} as period_days,
+        case
+            when has_opening = 1 or has_index_backwards = 1 then null
+            else cast(consumption as {{ dbt.type_bigint() }})
+        end as consumption,
+        {{ as_flag('has_opening = 1') }} as is_opening,
+        {{ as_flag('has_rollover = 1') }} as has_rollover,
+        {{ as_flag('has_index_backwards = 1') }} as has_index_backwards,
+        {{ as_flag('installations > 1') }} as has_meter_change,
+        {{ as_flag('closes_on_estimate = 1') }} as is_estimated,
+        {{ as_flag('follows_estimate = 1') }} as follows_estimate
+    from grouped
+    where closing_readings = 1
+)
+{%- endmacro %}
