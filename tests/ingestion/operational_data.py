@@ -1,0 +1,324 @@
+"""A small, valid operational database for ingestion tests, written through SQLAlchemy Core.
+
+Timestamps are explicit (with microseconds and a non-UTC offset, to check the conversion to UTC) and decimals
+carry their exact text, so tests can compare the warehouse with what was written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import os
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+from sqlalchemy import Engine, func, select
+
+from operational_api.db import make_engine
+from operational_api.migrate import upgrade
+from operational_api.models import metadata
+
+T = metadata.tables
+# The tables this module writes; tables added to the models later are ingested too, empty until added here.
+FILLED = (
+    "agency",
+    "reading_round",
+    "substation",
+    "feeder",
+    "transformer",
+    "water_district",
+    "network_meter",
+    "network_reading",
+    "customer",
+    "delivery_point",
+    "contract",
+    "meter",
+    "meter_installation",
+    "reading",
+    "meter_intervention",
+)
+# A base instant in a zone one hour east of UTC, with a fraction of a second.
+BASE = dt.datetime(2025, 3, 1, 9, 30, 15, 123456, tzinfo=dt.timezone(dt.timedelta(hours=1)))
+
+
+@dataclass
+class Filled:
+    """What was written: the engine, and the newest ``updated_at`` written."""
+
+    engine: Engine
+    newest: dt.datetime
+
+
+def stamps(index: int) -> dict[str, dt.datetime]:
+    """Distinct, increasing creation and change times, one second apart."""
+    moment = BASE + dt.timedelta(seconds=index, microseconds=index)
+    return {"created_at": moment, "updated_at": moment}
+
+
+def fill_operational(url: str, customers: int = 300) -> Filled:
+    """Migrate the database at ``url`` and write a few hundred rows into every table."""
+    upgrade(url)
+    engine = make_engine(url)
+    tick = iter(range(1_000_000))
+
+    def rows(table: str, items: list[dict]) -> None:
+        with engine.begin() as connection:
+            connection.execute(T[table].insert(), [item | stamps(next(tick)) for item in items])
+
+    rows("agency", [{"id": i, "code": f"AG{i}", "name": f"Agence {i}", "city": "Dakar"} for i in (1, 2, 3)])
+    rows(
+        "reading_round",
+        [
+            {"id": i, "agency_id": 1 + i % 3, "code": f"T{i}", "name": f"Tournée {i}", "reading_day": i}
+            for i in range(1, 7)
+        ],
+    )
+    rows(
+        "substation",
+        [
+            {
+                "id": 1,
+                "code": "PS1",
+                "name": "Hann",
+                "voltage_kv": decimal.Decimal("90.00"),
+                "latitude": 14.7,
+                "longitude": -17.4,
+            },
+            {
+                "id": 2,
+                "code": "PS2",
+                "name": "Bel Air",
+                "voltage_kv": decimal.Decimal("30.25"),
+                "latitude": 14.68,
+                "longitude": -17.43,
+            },
+        ],
+    )
+    rows(
+        "feeder",
+        [
+            {
+                "id": i,
+                "substation_id": 1 + i % 2,
+                "code": f"D{i}",
+                "name": f"Départ {i}",
+                "voltage_kv": decimal.Decimal("30.00"),
+            }
+            for i in range(1, 5)
+        ],
+    )
+    rows(
+        "transformer",
+        [
+            {
+                "id": i,
+                "feeder_id": 1 + i % 4,
+                "agency_id": 1 + i % 3,
+                "code": f"P{i}",
+                "name": f"Poste {i}",
+                "rating_kva": 160,
+                "latitude": 14.7 + i / 1000,
+                "longitude": -17.4,
+            }
+            for i in range(1, 11)
+        ],
+    )
+    rows(
+        "water_district",
+        [
+            {"id": i, "agency_id": i, "code": f"W{i}", "name": f"Secteur {i}", "latitude": 14.6, "longitude": -17.3}
+            for i in (1, 2, 3)
+        ],
+    )
+    none = {"feeder_id": None, "transformer_id": None, "water_district_id": None}
+    meters = (
+        [none | {"kind": "feeder", "feeder_id": i, "unit": "kWh"} for i in range(1, 5)]
+        + [none | {"kind": "transformer", "transformer_id": i, "unit": "kWh"} for i in range(1, 11)]
+        + [none | {"kind": "water_district", "water_district_id": i, "unit": "m3"} for i in (1, 2, 3)]
+    )
+    rows(
+        "network_meter",
+        [
+            meter | {"id": i, "serial": f"NM{i}", "digits": 8, "multiplier": 1, "installed_on": dt.date(2020, 1, 1)}
+            for i, meter in enumerate(meters, start=1)
+        ],
+    )
+    rows(
+        "network_reading",
+        [
+            {
+                "id": i,
+                "network_meter_id": 1 + i % len(meters),
+                "reading_date": dt.date(2025, 1, 1) + dt.timedelta(i % 60),
+                "index_value": 1000 * i,
+                "source": "terminal",
+            }
+            for i in range(1, 201)
+        ],
+    )
+    rows(
+        "customer",
+        [
+            {
+                "id": i,
+                "reference": f"C{i:06d}",
+                "kind": "person",
+                "name": f"Diop {i}",
+                "first_name": "Awa",
+                "phone": None if i % 7 == 0 else f"77{i:07d}",
+                "agency_id": 1 + i % 3,
+            }
+            for i in range(1, customers + 1)
+        ],
+    )
+    rows(
+        "delivery_point",
+        [
+            {
+                "id": i,
+                "reference": f"PL{i:06d}",
+                "agency_id": 1 + i % 3,
+                "commodity": "electricity",
+                "address": f"Rue {i}",
+                "latitude": 14.7 + i / 10_000,
+                "longitude": -17.45 + i / 10_000,
+                "feeder_id": 1 + i % 4,
+                "transformer_id": 1 + i % 10,
+            }
+            for i in range(1, customers + 1)
+        ],
+    )
+    rows(
+        "contract",
+        [
+            {
+                "id": i,
+                "reference": f"A{i:06d}",
+                "customer_id": i,
+                "delivery_point_id": i,
+                "commodity": "electricity",
+                "category": "DOM",
+                "subscribed_power": decimal.Decimal("6.60") if i % 2 else decimal.Decimal("12345678.91"),
+                "power_unit": "kVA",
+                "billing_cycle": "monthly",
+                "reading_round_id": 1 + i % 6,
+                "start_date": dt.date(2024, 1, 1) + dt.timedelta(i),
+                "end_date": None if i % 5 else dt.date(2030, 1, 1),
+            }
+            for i in range(1, customers + 1)
+        ],
+    )
+    rows(
+        "meter",
+        [
+            {
+                "id": i,
+                "serial": f"M{i:08d}",
+                "commodity": "electricity",
+                "meter_type": "single_phase",
+                "digits": 6,
+                "multiplier": 1,
+                "brand": None if i % 3 else "Hexing",
+            }
+            for i in range(1, customers + 1)
+        ],
+    )
+    rows(
+        "meter_installation",
+        [
+            {
+                "id": i,
+                "meter_id": i,
+                "contract_id": i,
+                "installed_on": dt.date(2024, 1, 1),
+                "initial_index": 0,
+                "reason": "new",
+            }
+            for i in range(1, customers + 1)
+        ],
+    )
+    rows(
+        "reading",
+        [
+            {
+                "id": i,
+                "contract_id": 1 + i % customers,
+                "meter_id": 1 + i % customers,
+                "reading_date": dt.date(2025, 1, 1) + dt.timedelta(i % 2 * 31),
+                "index_value": None if i % 50 == 0 else i,
+                "source": "terminal",
+                "anomaly_code": "NO_ACCESS" if i % 50 == 0 else None,
+            }
+            for i in range(1, 2 * customers + 1)
+        ],
+    )
+    rows(
+        "meter_intervention",
+        [
+            {
+                "id": i,
+                "contract_id": i,
+                "meter_id": i,
+                "intervention_date": dt.date(2025, 2, 1),
+                "kind": "inspection",
+                "seal_number": f"S{i}",
+                "seal_ok": i % 4 != 0,
+                "notes": None,
+            }
+            for i in range(1, 101)
+        ],
+    )
+    return Filled(engine, BASE + dt.timedelta(seconds=next(tick)))
+
+
+def source_counts(engine: Engine) -> dict[str, int]:
+    """Rows per operational table."""
+    with engine.connect() as connection:
+        return {
+            name: connection.execute(select(func.count()).select_from(table)).scalar_one() for name, table in T.items()
+        }
+
+
+def bulk_readings(url: str, count: int, contracts: int, start_id: int) -> None:
+    """Append ``count`` readings to an operational database fast (numpy + ADBC, no per-row Python).
+
+    SQLite receives the text the model stores there; PostgreSQL receives typed dates and timestamps.
+    """
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    sqlite = parsed.get_backend_name() == "sqlite"
+    rng = np.random.default_rng(7)
+    ids = np.arange(start_id, start_id + count, dtype=np.int64)
+    moments = pa.array(np.datetime64("2025-03-02T00:00:00", "us") + (ids * 1_000).astype("timedelta64[us]"))
+    day = pa.array([dt.date(2025, 2, 1)] * count)
+    contract = (ids % contracts) + 1
+    table = pa.table(
+        {
+            "id": ids,
+            "contract_id": contract,
+            "meter_id": contract,
+            "reading_date": pc.strftime(day, format="%Y-%m-%d") if sqlite else day,
+            "index_value": rng.integers(0, 1_000_000, count),
+            "source": pa.array(["terminal"] * count),
+            "anomaly_code": pa.nulls(count, pa.string()),
+            "created_at": pc.strftime(moments, format="%Y-%m-%d %H:%M:%S") if sqlite else moments,
+            "updated_at": pc.strftime(moments, format="%Y-%m-%d %H:%M:%S") if sqlite else moments,
+        }
+    )
+    if sqlite:
+        import adbc_driver_sqlite.dbapi as dbapi
+
+        connection = dbapi.connect(os.fspath(parsed.database))
+    else:
+        import adbc_driver_postgresql.dbapi as dbapi
+
+        connection = dbapi.connect(parsed.set(drivername="postgresql").render_as_string(hide_password=False))
+    try:
+        with connection.cursor() as cursor:
+            cursor.adbc_ingest("reading", table, mode="append")
+        connection.commit()
+    finally:
+        connection.close()
