@@ -27,6 +27,7 @@ def dbt_environment(settings: Settings) -> dict[str, str]:
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
         "YEELEN_WAREHOUSE_PATH": str(settings.warehouse_path),
         "YEELEN_CURRENCY": settings.currency,
+        "YEELEN_CURRENCY_PRECISION": str(settings.currency_precision),
     }
     if settings.warehouse_url:
         try:

@@ -38,6 +38,20 @@ FILLED = (
     "meter_installation",
     "reading",
     "meter_intervention",
+    "tariff_grid",
+    "tariff_version",
+    "tariff_block",
+    "tariff_charge",
+    "tariff_tax",
+    "tariff_category",
+    "billing_batch",
+    "billing_batch_event",
+    "document_sequence",
+    "invoice",
+    "invoice_line",
+    "payment",
+    "allocation",
+    "ledger_entry",
 )
 # A base instant in a zone one hour east of UTC, with a fraction of a second.
 BASE = dt.datetime(2025, 3, 1, 9, 30, 15, 123456, tzinfo=dt.timezone(dt.timedelta(hours=1)))
@@ -270,7 +284,255 @@ def fill_operational(url: str, customers: int = 300) -> Filled:
             for i in range(1, 101)
         ],
     )
+    fill_billing(rows, customers)
     return Filled(engine, BASE + dt.timedelta(seconds=next(tick)))
+
+
+def fill_billing(rows, customers: int) -> None:
+    """Tariffs, a billing batch, invoices with lines, payments, allocations and ledger entries."""
+    money = decimal.Decimal
+    rows(
+        "tariff_grid",
+        [
+            {
+                "id": 1,
+                "code": "DOM",
+                "name": "Domestique",
+                "commodity": "electricity",
+                "unit": "kWh",
+                "scaling": "cycle",
+                "days_per_month": 30,
+            }
+        ],
+    )
+    rows(
+        "tariff_version",
+        [
+            {
+                "id": i,
+                "grid_id": 1,
+                "valid_from": dt.date(2024 + i, 1, 1),
+                "valid_to": dt.date(2026, 1, 1) if i == 1 else None,
+                "source": "Décision test",
+                "pricing": "progressive",
+                "energy_rounding": "half_up",
+                "eligibility_periods": None,
+                "eligibility_max_monthly_average": None,
+                "eligibility_fallback_grid": None,
+                "definition": "{}",
+                "definition_hash": f"h{i}",
+            }
+            for i in (1, 2)
+        ],
+    )
+    rows(
+        "tariff_block",
+        [
+            {
+                "id": i,
+                "version_id": 1 + i % 2,
+                "block_number": 1 + i // 2,
+                "up_to": money("150.000") if i < 2 else None,
+                "price": money("91.1700"),
+            }
+            for i in range(0, 4)
+        ],
+    )
+    rows(
+        "tariff_charge",
+        [
+            {
+                "id": i,
+                "version_id": i,
+                "kind": "fixed",
+                "code": "REDEVANCE",
+                "label_fr": "Redevance",
+                "label_en": "Fee",
+                "charged_by": "meter_type",
+                "meter_type": "single_phase",
+                "step_number": None,
+                "power_up_to": None,
+                "amount": money("429"),
+                "rounding": "half_up",
+                "position": 1,
+            }
+            for i in (1, 2)
+        ],
+    )
+    rows(
+        "tariff_tax",
+        [
+            {
+                "id": i,
+                "version_id": i,
+                "code": "TVA",
+                "label_fr": "TVA",
+                "label_en": "VAT",
+                "base": "consumption_above",
+                "rate": money("0.180000"),
+                "threshold": money("250"),
+                "rounding": "half_up",
+                "position": 1,
+                "source": None,
+            }
+            for i in (1, 2)
+        ],
+    )
+    rows("tariff_category", [{"id": 1, "category": "DOM", "grid_code": "DOM", "valid_from": dt.date(2024, 1, 1)}])
+    rows(
+        "billing_batch",
+        [
+            {
+                "id": 1,
+                "reference": "LOT-2025-01",
+                "name": "Janvier",
+                "billing_month": dt.date(2025, 1, 1),
+                "agency_id": 1,
+                "reading_round_id": None,
+                "category": None,
+                "billing_cycle": None,
+                "commodity": None,
+                "status": "issued",
+                "status_reason": None,
+                "created_by": "admin",
+                "decided_by": "chef",
+                "decided_at": BASE,
+                "issued_at": BASE,
+                "invoice_count": customers,
+                "invoiced_amount": 1000 * customers,
+            }
+        ],
+    )
+    rows(
+        "billing_batch_event",
+        [
+            {
+                "id": 1,
+                "batch_id": 1,
+                "status_from": None,
+                "status_to": "open",
+                "actor": "admin",
+                "reason": None,
+                "details": None,
+            }
+        ],
+    )
+    rows("document_sequence", [{"id": 1, "series": "F2025", "last_number": customers}])
+    rows(
+        "invoice",
+        [
+            {
+                "id": i,
+                "number": f"F2025-{i:07d}",
+                "series": "F2025",
+                "sequence_number": i,
+                "kind": "invoice",
+                "batch_id": 1,
+                "contract_id": i,
+                "customer_id": i,
+                "agency_id": 1,
+                "billing_month": dt.date(2025, 1, 1),
+                "period_start": dt.date(2024, 12, 1),
+                "period_end": dt.date(2025, 1, 1),
+                "consumption": money("100.000"),
+                "unit": "kWh",
+                "is_estimated": i % 7 == 0,
+                "grid_code": "DOM",
+                "issue_date": dt.date(2025, 1, 5),
+                "due_date": dt.date(2025, 1, 20),
+                "currency": "XOF",
+                "total": 1000,
+                "corrects_invoice_id": None,
+                "reason": None,
+                "issued_by": "chef",
+            }
+            for i in range(1, customers + 1)
+        ],
+    )
+    rows(
+        "invoice_line",
+        [
+            {
+                "id": i,
+                "invoice_id": i,
+                "line_number": 1,
+                "kind": "energy",
+                "code": "T1",
+                "label": "Tranche 1",
+                "quantity": money("100.000"),
+                "unit_price": money("10.000000"),
+                "base": None,
+                "amount": 1000,
+                "part_start": dt.date(2024, 12, 1),
+                "part_end": dt.date(2025, 1, 1),
+            }
+            for i in range(1, customers + 1)
+        ],
+    )
+    rows(
+        "payment",
+        [
+            {
+                "id": i,
+                "receipt_number": f"R2025-{i:07d}",
+                "series": "R2025",
+                "sequence_number": i,
+                "customer_id": i,
+                "contract_id": i,
+                "agency_id": 1,
+                "amount": 600,
+                "currency": "XOF",
+                "method": "cash",
+                "purpose": "invoices",
+                "channel": "cash_desk",
+                "received_at": BASE,
+                "business_date": dt.date(2025, 1, 10),
+                "cash_session_id": None,
+                "partner": None,
+                "partner_reference": None,
+                "cheque_number": None,
+                "cheque_bank": None,
+                "status": "posted",
+                "status_reason": None,
+                "idempotency_key": f"k{i}",
+                "created_by": "caisse",
+            }
+            for i in range(1, customers // 2 + 1)
+        ],
+    )
+    rows(
+        "allocation",
+        [
+            {
+                "id": i,
+                "invoice_id": i,
+                "payment_id": i,
+                "credit_invoice_id": None,
+                "amount": 600,
+                "allocated_on": dt.date(2025, 1, 10),
+                "reverses_id": None,
+            }
+            for i in range(1, customers // 2 + 1)
+        ],
+    )
+    rows(
+        "ledger_entry",
+        [
+            {
+                "id": i,
+                "customer_id": i,
+                "contract_id": i,
+                "entry_date": dt.date(2025, 1, 5),
+                "kind": "invoice",
+                "amount": 1000,
+                "invoice_id": i,
+                "payment_id": None,
+                "description": "Facture",
+                "created_by": "chef",
+            }
+            for i in range(1, customers + 1)
+        ],
+    )
 
 
 def source_counts(engine: Engine) -> dict[str, int]:

@@ -1,7 +1,5 @@
 """dbt models as Dagster assets; dbt tests appear as asset checks."""
 
-from __future__ import annotations
-
 from collections.abc import Mapping
 from typing import Any
 

@@ -1,0 +1,22 @@
+"""Jobs of the code location."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+pipeline_job = dg.define_asset_job(
+    name="yeelen_pipeline",
+    selection=dg.AssetSelection.all() - dg.AssetSelection.groups("demo"),
+    description="Ingest the operational database, build every dbt model and test, publish the marts.",
+)
+
+demo_job = dg.define_asset_job(
+    name="demo_utility_job",
+    selection=dg.AssetSelection.groups("demo"),
+    description="Generate the demo utility into the operational database (replaces its content).",
+)
+
+
+@dg.definitions
+def jobs() -> dg.Definitions:
+    return dg.Definitions(jobs=[pipeline_job, demo_job])

@@ -1,0 +1,18 @@
+"""``yeelen pipeline``: run the whole chain (ingest, dbt build and tests, publish) as a Dagster job."""
+
+from __future__ import annotations
+
+import typer
+
+from yeelen.settings import get_settings
+
+app = typer.Typer(help="Run the data pipeline.", no_args_is_help=True)
+
+
+@app.command()
+def run() -> None:
+    """Ingest the operational database, build every dbt model and test, publish the marts for the apps."""
+    from yeelen.pipeline import run_pipeline
+
+    outcome = run_pipeline(get_settings(), progress=typer.echo)
+    typer.echo(f"Pipeline run {outcome.run_id} succeeded.")
