@@ -1,11 +1,13 @@
 {#-
     Consumption per closing reading from the index events of meter installations; see
     models/intermediate/metering/int_consumptions_computed.sql. The caller defines the CTEs named by
-    ``installations`` and ``readings`` (readings with an index only), possibly restricted to a window of dates:
-    a reading whose previous index falls outside the window then has no consumption row.
+    ``installations`` and ``readings`` (readings with an index only). With ``windowed``, the installations carry
+    a ``window_start`` column and the readings are restricted to the window by the caller: installation and
+    removal indexes before the window are ignored too, so a reading whose previous index falls before the
+    window has no consumption row (rather than counting from an index far in the past).
     Emits CTEs ending with ``consumptions``.
 -#}
-{% macro consumption_ctes(installations, readings, meters, contracts) -%}
+{% macro consumption_ctes(installations, readings, meters, contracts, windowed=false) -%}
 consumption_meters as (
     select * from {{ meters }}
 ),
@@ -43,6 +45,7 @@ events as (
         initial_index as index_value,
         {{ as_flag('1 = 0') }} as is_estimate
     from {{ installations }} as installations
+    {% if windowed %}where installations.installed_on >= installations.window_start{% endif %}
 
     union all
 
@@ -72,6 +75,7 @@ events as (
         {{ as_flag('1 = 0') }} as is_estimate
     from {{ installations }} as installations
     where removed_on is not null and final_index is not null
+    {% if windowed %}and installations.removed_on >= installations.window_start{% endif %}
 ),
 
 sequenced as (
@@ -138,12 +142,15 @@ segments as (
 ),
 
 unwrapped as (
+    -- A lower index after a reading is a roll-over when the wrap is plausible; after an estimate it corrects an
+    -- overstated estimate (negative consumption); otherwise it is impossible data.
     select
         segments.*,
         case
             when raw_difference >= 0 then raw_difference
             when raw_difference + meter_range <= {{ var('rollover_max_share') }} * meter_range
                 then raw_difference + meter_range
+            when {{ is_true('previous_is_estimate') }} then raw_difference
         end as index_difference,
         {{ as_flag(
             "raw_difference < 0 and raw_difference + meter_range <= "
@@ -151,7 +158,11 @@ unwrapped as (
         ) }} as is_rollover,
         {{ as_flag(
             "raw_difference < 0 and raw_difference + meter_range > "
-            ~ var('rollover_max_share') ~ " * meter_range"
+            ~ var('rollover_max_share') ~ " * meter_range and " ~ is_true('previous_is_estimate')
+        ) }} as is_estimate_correction,
+        {{ as_flag(
+            "raw_difference < 0 and raw_difference + meter_range > "
+            ~ var('rollover_max_share') ~ " * meter_range and not (" ~ is_true('previous_is_estimate') ~ ")"
         ) }} as is_index_backwards
     from segments
 ),
@@ -180,6 +191,7 @@ grouped as (
         max({{ flag_to_int('is_opening') }}) as has_opening,
         max({{ flag_to_int('is_rollover') }}) as has_rollover,
         max({{ flag_to_int('is_index_backwards') }}) as has_index_backwards,
+        max({{ flag_to_int('is_estimate_correction') }}) as has_estimate_correction,
         count(distinct meter_installation_id) as installations,
         max(case when event_kind = 'reading' and {{ is_true('is_estimate') }} then 1 else 0 end) as closes_on_estimate,
         max(case when {{ is_true('previous_is_estimate') }} then 1 else 0 end) as follows_estimate,
@@ -203,6 +215,7 @@ consumptions as (
         {{ as_flag('has_opening = 1') }} as is_opening,
         {{ as_flag('has_rollover = 1') }} as has_rollover,
         {{ as_flag('has_index_backwards = 1') }} as has_index_backwards,
+        {{ as_flag('has_estimate_correction = 1') }} as corrects_estimate,
         {{ as_flag('installations > 1') }} as has_meter_change,
         {{ as_flag('closes_on_estimate = 1') }} as is_estimated,
         {{ as_flag('follows_estimate = 1') }} as follows_estimate

@@ -111,3 +111,29 @@ def vend(
         language=language,
     )
     _print(result.as_dict())
+
+
+@app.command()
+def load(files: list[Path] = typer.Argument(None, help="Tariff files (the bundled grids when none is given)")) -> None:
+    """Store tariff files in the operational database; every version is kept, a loaded version never changes."""
+    from operational_api.db import make_engine, session_factory, unit_of_work
+    from operational_api.migrate import upgrade
+    from operational_api.tariffs.service import save_book
+    from yeelen.settings import get_settings
+
+    settings = get_settings()
+    book = _book(files)
+    if book.currency != settings.currency:
+        raise InputRejectedError(
+            f"the tariff book is in {book.currency} but YEELEN_CURRENCY is {settings.currency}; they must agree"
+        )
+    upgrade(str(settings.operational_url))
+    engine = make_engine(str(settings.operational_url))
+    with unit_of_work(session_factory(engine)) as session:
+        report = save_book(session=session, book=book)
+    engine.dispose()
+    typer.echo(
+        f"Grids added: {len(report.grids_added)}; versions added: {len(report.versions_added)}, "
+        f"closed: {len(report.versions_closed)}, unchanged: {report.versions_unchanged}; "
+        f"category assignments added: {report.categories_added}"
+    )

@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from yeelen.errors import YeelenError
 from yeelen.tariffs.arithmetic import MILLI, div_half_up, from_milli, round_amount, to_milli
@@ -249,7 +249,7 @@ def price_part(
                 "demand",
                 demand.code,
                 demand.label.text(language),
-                subscribed_power * months,
+                (subscribed_power * months).quantize(Decimal("0.001"), rounding=ROUND_HALF_UP),
                 demand.price_per_unit,
                 None,
                 amount,

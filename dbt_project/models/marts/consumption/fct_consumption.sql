@@ -28,6 +28,7 @@ select
     consumptions.follows_estimate,
     consumptions.has_rollover,
     consumptions.has_meter_change,
-    consumptions.has_index_backwards
+    consumptions.has_index_backwards,
+    consumptions.corrects_estimate
 from consumptions
 inner join contracts on consumptions.contract_id = contracts.contract_id
