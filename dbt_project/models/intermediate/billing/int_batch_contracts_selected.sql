@@ -1,3 +1,5 @@
+{{ config(materialized="table") }}
+
 -- Contracts of every billing batch not yet issued, chosen by the batch's criteria (an empty criterion takes
 -- all) among contracts active during the billing month. A contract is billed once per month: when batches
 -- overlap, the oldest batch takes it, and a contract already invoiced for the month stays out.

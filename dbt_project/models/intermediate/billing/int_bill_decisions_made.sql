@@ -1,3 +1,5 @@
+{{ config(materialized="table") }}
+
 -- For every contract of an open batch: bill it (on its readings, or on an estimate when a due reading is
 -- missing), hold it with the reason a clerk must look at, or leave it unbilled with the reason. Every selected
 -- contract gets exactly one row.
@@ -122,7 +124,7 @@ measured as (
             else expected_reading_date
         end as period_end,
         case
-            when has_closing = 1 then cast(read_consumption as {{ dbt.type_bigint() }}) * 1000
+            when has_closing = 1 and real_rows > 0 then cast(read_consumption as {{ dbt.type_bigint() }}) * 1000
             when history_days > 0 and last_reading_date is not null and expected_reading_date > last_reading_date
                 then {{ div_half_up(
                     'cast(history_consumption as ' ~ dbt.type_bigint() ~ ') * 1000 * '
@@ -174,7 +176,9 @@ select
     period_start,
     period_end,
     period_days,
-    consumption_milli,
+    -- An unbilled contract shows no consumption (an estimate is only drawn for a bill that is due).
+    case when reason_code in ('NOT_DUE', 'PREPAID', 'NO_READING_YET') then null else consumption_milli end
+        as consumption_milli,
     {{ as_flag('is_estimated = 1') }} as is_estimated,
     consumption_source,
     {{ as_flag('has_meter_change = 1') }} as has_meter_change,

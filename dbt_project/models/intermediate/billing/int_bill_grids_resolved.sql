@@ -1,3 +1,5 @@
+{{ config(materialized="table") }}
+
 -- The grid that bills each billable period: the grid assigned to the contract's category on the period's last
 -- day, or its fallback when the grid's eligibility rule (average monthly consumption of the last N periods,
 -- this one included, at or under a limit) is not met.
