@@ -58,9 +58,14 @@ def run_job(
     return PipelineOutcome(run_id=result.run_id, success=result.success, failures=failures)
 
 
-def run_pipeline(settings: Settings, progress: Callable[[str], None] | None = None) -> PipelineOutcome:
+def run_pipeline(
+    settings: Settings, progress: Callable[[str], None] | None = None, full_ingestion: bool = False
+) -> PipelineOutcome:
     """Ingest, build and publish; raise a clear error naming the failed steps."""
-    outcome = run_job(settings, PIPELINE_JOB, progress=progress)
+    run_config: dict = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
+    if full_ingestion:
+        run_config["ops"] = {"raw_tables_landed": {"config": {"full": True}}}
+    outcome = run_job(settings, PIPELINE_JOB, run_config=run_config, progress=progress)
     if not outcome.success:
         details = "\n  ".join(outcome.failures) or "see the run in Dagster's UI"
         raise YeelenError(f"The pipeline run {outcome.run_id} failed:\n  {details}")

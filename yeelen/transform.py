@@ -73,9 +73,12 @@ def run_dbt(settings: Settings, args: Sequence[str], target_path: Path | None = 
     from dbt.cli.main import dbtRunner
 
     command = [*args, "--project-dir", str(settings.dbt_project_dir), "--profiles-dir", str(settings.dbt_project_dir)]
+    environment = dbt_environment(settings)
     if target_path is not None:
+        # Separate compiled output and logs, so runs for other targets or in parallel never mix their files.
         command += ["--target-path", str(target_path)]
-    with _environment(dbt_environment(settings)):
+        environment["DBT_LOG_PATH"] = str(Path(target_path) / "logs")
+    with _environment(environment):
         result = dbtRunner().invoke(command)
     failures: list[str] = []
     timings: dict[str, float] = {}

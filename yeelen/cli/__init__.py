@@ -33,6 +33,7 @@ def _register_optional() -> None:
         ("yeelen.cli.warehouse", "warehouse"),
         ("yeelen.cli.pipeline", "pipeline"),
         ("yeelen.cli.tariff", "tariff"),
+        ("yeelen.cli.users", "users"),
     ):
         try:
             module = importlib.import_module(module_name)

@@ -40,3 +40,23 @@ def generate(
         demo_dir=settings.demo_dir,
     )
     typer.echo(report.summary())
+
+
+@app.command()
+def up(
+    customers: int = typer.Option(20_000, "--customers", help="Customers of the generated utility"),
+    months: int = typer.Option(24, "--months", help="Months of history"),
+    seed: int = typer.Option(1, "--seed", help="Random seed"),
+    end_month: str | None = typer.Option(None, "--end-month", help="Last month simulated, YYYY-MM"),
+    regenerate: bool = typer.Option(False, "--regenerate", help="Generate the utility again even if one exists"),
+    serve: bool = typer.Option(True, "--serve/--no-serve", help="Start the apps once the pipeline has run"),
+    dagster_port: int = typer.Option(3000, help="Port of Dagster's UI"),
+    api_port: int = typer.Option(8000, help="Port of the operational API"),
+    streamlit_port: int = typer.Option(8501, help="Port of Streamlit"),
+) -> None:
+    """Generate the demo utility, run the whole pipeline, and serve Dagster, the API and Streamlit."""
+    from yeelen.launcher import DemoOptions
+    from yeelen.launcher import up as run_up
+
+    options = DemoOptions(customers, months, seed, end_month, regenerate, serve, dagster_port, api_port, streamlit_port)
+    run_up(get_settings(), options, typer.echo)

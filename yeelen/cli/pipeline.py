@@ -10,9 +10,9 @@ app = typer.Typer(help="Run the data pipeline.", no_args_is_help=True)
 
 
 @app.command()
-def run() -> None:
+def run(full: bool = typer.Option(False, "--full", help="Ingest every row, not only recent changes")) -> None:
     """Ingest the operational database, build every dbt model and test, publish the marts for the apps."""
     from yeelen.pipeline import run_pipeline
 
-    outcome = run_pipeline(get_settings(), progress=typer.echo)
+    outcome = run_pipeline(get_settings(), progress=typer.echo, full_ingestion=full)
     typer.echo(f"Pipeline run {outcome.run_id} succeeded.")

@@ -9,6 +9,10 @@ from orchestration.resources import YeelenSettingsResource
 RAW_TABLES = [table.name for table in raw_tables()]
 
 
+class IngestionConfig(dg.Config):
+    full: bool = False  # read every row, not only the recent window (after a bulk load of history)
+
+
 @dg.multi_asset(
     specs=[
         dg.AssetSpec(
@@ -22,9 +26,9 @@ RAW_TABLES = [table.name for table in raw_tables()]
     can_subset=False,
     retry_policy=dg.RetryPolicy(max_retries=2, delay=10, backoff=dg.Backoff.EXPONENTIAL),
 )
-def raw_tables_landed(context: dg.AssetExecutionContext, yeelen: YeelenSettingsResource):
+def raw_tables_landed(context: dg.AssetExecutionContext, config: IngestionConfig, yeelen: YeelenSettingsResource):
     """Land new and changed operational rows in the warehouse's raw schema (one transaction for every table)."""
-    report = run_ingestion(yeelen.settings(), progress=context.log.info)
+    report = run_ingestion(yeelen.settings(), progress=context.log.info, full=config.full)
     rows = report.rows
     for name in RAW_TABLES:
         yield dg.MaterializeResult(
