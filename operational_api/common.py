@@ -20,3 +20,7 @@ class TimestampMixin:
     updated_at: Mapped[dt.datetime] = mapped_column(
         UTCDateTime, default=utcnow, onupdate=utcnow, nullable=False, index=True, sort_order=11
     )
+
+
+# The largest id an API input may carry: every engine's 64-bit integers hold it.
+MAX_ID = 2**62

@@ -132,6 +132,9 @@ def check_reachable(engine: Engine) -> None:
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
+    # Every mapped table must be known before the first flush, or foreign keys to unimported tables fail.
+    import operational_api.models  # noqa: F401
+
     return sessionmaker(bind=engine, expire_on_commit=False)
 
 

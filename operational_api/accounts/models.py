@@ -38,6 +38,8 @@ class Payment(IdMixin, TimestampMixin, Base):
         UniqueConstraint("partner", "partner_reference"),
         Index("ix_payment_customer", "customer_id"),
         Index("ix_payment_business_date", "business_date"),
+        # Cheques waiting for a deposit slip, and an agency's payments by means of payment.
+        Index("ix_payment_agency_method_status", "agency_id", "method", "status"),
     )
 
     receipt_number: Mapped[str] = mapped_column(String(30), unique=True)
@@ -53,7 +55,7 @@ class Payment(IdMixin, TimestampMixin, Base):
     channel: Mapped[str] = mapped_column(String(20))
     received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     business_date: Mapped[dt.date] = mapped_column(Date)
-    cash_session_id: Mapped[int | None] = mapped_column(IdType, index=True)
+    cash_session_id: Mapped[int | None] = mapped_column(IdType, ForeignKey("cash_session.id"), index=True)
     partner: Mapped[str | None] = mapped_column(String(30))
     partner_reference: Mapped[str | None] = mapped_column(String(80))
     cheque_number: Mapped[str | None] = mapped_column(String(30))

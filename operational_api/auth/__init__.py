@@ -1,0 +1,1 @@
+"""Users, roles and rights, agencies, session tokens and payment partners."""

@@ -1,0 +1,1 @@
+"""The cash desk (*caisse*): sessions, payments, receipts, deposits, cash counts."""

@@ -1,0 +1,1 @@
+"""Mobile money and aggregators: bill lookup, payment notifications, statements and reconciliation."""
