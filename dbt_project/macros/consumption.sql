@@ -41,7 +41,7 @@ events as (
         installed_on as event_date,
         0 as event_order,
         'installation' as event_kind,
-        cast(null as {{ dbt.type_bigint() }}) as reading_id,
+        cast(null as bigint) as reading_id,
         initial_index as index_value,
         {{ as_flag('1 = 0') }} as is_estimate
     from {{ installations }} as installations
@@ -70,7 +70,7 @@ events as (
         removed_on as event_date,
         2 as event_order,
         'removal' as event_kind,
-        cast(null as {{ dbt.type_bigint() }}) as reading_id,
+        cast(null as bigint) as reading_id,
         final_index as index_value,
         {{ as_flag('1 = 0') }} as is_estimate
     from {{ installations }} as installations
@@ -122,7 +122,7 @@ events_with_meters as (
         meters.digits,
         meters.multiplier,
         contracts.cycle_months,
-        cast(power(10, meters.digits) as {{ dbt.type_bigint() }}) as meter_range
+        cast(power(10, meters.digits) as bigint) as meter_range
     from sequenced
     inner join consumption_meters as meters on sequenced.meter_id = meters.meter_id
     inner join consumption_contracts as contracts on sequenced.contract_id = contracts.contract_id
@@ -210,7 +210,7 @@ consumptions as (
         {{ days_between('period_start', 'period_end') }} as period_days,
         case
             when has_opening = 1 or has_index_backwards = 1 then null
-            else cast(consumption as {{ dbt.type_bigint() }})
+            else cast(consumption as bigint)
         end as consumption,
         {{ as_flag('has_opening = 1') }} as is_opening,
         {{ as_flag('has_rollover = 1') }} as has_rollover,

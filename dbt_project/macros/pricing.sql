@@ -9,13 +9,13 @@
 {%- endmacro %}
 
 {% macro default__div_half_up(numerator, denominator) -%}
-    ((2 * cast({{ numerator }} as {{ dbt.type_bigint() }}) + cast({{ denominator }} as {{ dbt.type_bigint() }}))
-        / (2 * cast({{ denominator }} as {{ dbt.type_bigint() }})))
+    ((2 * cast({{ numerator }} as bigint) + cast({{ denominator }} as bigint))
+        / (2 * cast({{ denominator }} as bigint)))
 {%- endmacro %}
 
 {% macro duckdb__div_half_up(numerator, denominator) -%}
-    ((2 * cast({{ numerator }} as {{ dbt.type_bigint() }}) + cast({{ denominator }} as {{ dbt.type_bigint() }}))
-        // (2 * cast({{ denominator }} as {{ dbt.type_bigint() }})))
+    ((2 * cast({{ numerator }} as bigint) + cast({{ denominator }} as bigint))
+        // (2 * cast({{ denominator }} as bigint)))
 {%- endmacro %}
 
 {% macro milli_to_quantity(milli) -%}
@@ -38,7 +38,7 @@
         when 'down' then floor({{ exact }} * {{ minor_units_factor() }})
         when 'up' then ceiling({{ exact }} * {{ minor_units_factor() }})
         else round({{ exact }} * {{ minor_units_factor() }}, 0)
-    end as {{ dbt.type_bigint() }})
+    end as bigint)
 {%- endmacro %}
 
 {% macro least_of(a, b) -%}
@@ -169,7 +169,7 @@
             part_end,
             'energy' as line_kind,
             {{ dbt.concat(["case when pricing = 'by_level' then 'N' else 'T' end",
-                           "cast(block_number as " ~ dbt.type_string() ~ ")"]) }} as line_code,
+                           "cast(block_number as varchar(20))"]) }} as line_code,
             block_number as line_order,
             {{ milli_to_quantity('billed_milli') }} as quantity,
             price as unit_price,
@@ -342,12 +342,12 @@
         union all
         select bill_key, version_id, version_from, part_start, part_end, line_kind, line_code, line_order,
             quantity, unit_price, base_amount, amount_minor,
-            cast(null as {{ dbt.type_bigint() }}) as lower_milli, cast(null as {{ dbt.type_bigint() }}) as upper_milli
+            cast(null as bigint) as lower_milli, cast(null as bigint) as upper_milli
         from pricing_charge_lines
         union all
         select bill_key, version_id, version_from, part_start, part_end, line_kind, line_code, line_order,
             quantity, unit_price, base_amount, amount_minor,
-            cast(null as {{ dbt.type_bigint() }}) as lower_milli, cast(null as {{ dbt.type_bigint() }}) as upper_milli
+            cast(null as bigint) as lower_milli, cast(null as bigint) as upper_milli
         from pricing_tax_lines
     )
 {%- endmacro %}
@@ -378,4 +378,25 @@
     {% endset %}
     {% do run_query(sql) %}
     {{ log("priced " ~ periods_relation ~ " into " ~ target_relation, info=true) }}
+{%- endmacro %}
+
+{% macro floor_div(numerator, denominator) -%}
+    {{ return(adapter.dispatch('floor_div', 'yeelen')(numerator, denominator)) }}
+{%- endmacro %}
+
+{% macro default__floor_div(numerator, denominator) -%}
+    {#- Exact integer part of a non-negative decimal quotient (numeric division is exact on PostgreSQL). -#}
+    cast(div(cast({{ numerator }} as numeric), cast({{ denominator }} as numeric)) as bigint)
+{%- endmacro %}
+
+{% macro duckdb__floor_div(numerator, denominator) -%}
+    {#- DuckDB divides decimals in floating point: scale both to integers and divide those. -#}
+    cast(
+        cast(({{ numerator }}) * 100000000000000 as hugeint) // cast(({{ denominator }}) * 100000000000000 as hugeint)
+        as bigint
+    )
+{%- endmacro %}
+
+{% macro sqlserver__floor_div(numerator, denominator) -%}
+    cast(floor(cast({{ numerator }} as decimal(38, 14)) / cast({{ denominator }} as decimal(38, 14))) as bigint)
 {%- endmacro %}

@@ -52,6 +52,9 @@ class BillingBatch(IdMixin, TimestampMixin, Base):
     created_by: Mapped[str] = mapped_column(String(60))
     decided_by: Mapped[str | None] = mapped_column(String(60))
     decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # The simulation as approved: issuing refuses a simulation that changed since.
+    approved_bill_count: Mapped[int | None] = mapped_column(Integer)
+    approved_amount: Mapped[int | None] = mapped_column(BigInteger)
     issued_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     invoice_count: Mapped[int | None] = mapped_column(Integer)
     invoiced_amount: Mapped[int | None] = mapped_column(BigInteger)
@@ -121,6 +124,50 @@ class InvoiceLine(IdMixin, TimestampMixin, Base):
     )
 
     invoice_id: Mapped[int] = mapped_column(IdType, ForeignKey("invoice.id"))
+    line_number: Mapped[int] = mapped_column(SmallInteger)
+    kind: Mapped[str] = mapped_column(String(12))
+    code: Mapped[str] = mapped_column(String(20))
+    label: Mapped[str] = mapped_column(String(200))
+    quantity: Mapped[decimal.Decimal | None] = mapped_column(ExactDecimal(15, 3))
+    unit_price: Mapped[decimal.Decimal | None] = mapped_column(ExactDecimal(14, 6))
+    base: Mapped[decimal.Decimal | None] = mapped_column(ExactDecimal(24, 7))
+    amount: Mapped[int] = mapped_column(BigInteger)
+    part_start: Mapped[dt.date | None] = mapped_column(Date)
+    part_end: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class DraftBill(IdMixin, TimestampMixin, Base):
+    """A bill of a simulated batch, as the warehouse computed it: what approval looks at and issue turns into an
+    invoice. Replaced at each new simulation until the batch is approved; removed once the batch is issued."""
+
+    __tablename__ = "draft_bill"
+    __table_args__ = (UniqueConstraint("batch_id", "contract_id"), {"info": {"ingest": False}})
+
+    batch_id: Mapped[int] = mapped_column(IdType, ForeignKey("billing_batch.id"))
+    contract_id: Mapped[int] = mapped_column(IdType, ForeignKey("contract.id"))
+    customer_id: Mapped[int] = mapped_column(IdType)
+    agency_id: Mapped[int] = mapped_column(IdType)
+    reading_round_id: Mapped[int | None] = mapped_column(IdType)
+    category: Mapped[str] = mapped_column(String(12))
+    billing_month: Mapped[dt.date] = mapped_column(Date)
+    period_start: Mapped[dt.date] = mapped_column(Date)
+    period_end: Mapped[dt.date] = mapped_column(Date)
+    consumption: Mapped[decimal.Decimal] = mapped_column(ExactDecimal(15, 3))
+    unit: Mapped[str] = mapped_column(String(8))
+    is_estimated: Mapped[bool] = mapped_column(Boolean)
+    grid_code: Mapped[str] = mapped_column(String(30))
+    total: Mapped[int] = mapped_column(BigInteger)
+
+
+class DraftBillLine(IdMixin, TimestampMixin, Base):
+    __tablename__ = "draft_bill_line"
+    __table_args__ = (
+        UniqueConstraint("batch_id", "contract_id", "line_number"),
+        {"info": {"ingest": False}},
+    )
+
+    batch_id: Mapped[int] = mapped_column(IdType, ForeignKey("billing_batch.id"))
+    contract_id: Mapped[int] = mapped_column(IdType)
     line_number: Mapped[int] = mapped_column(SmallInteger)
     kind: Mapped[str] = mapped_column(String(12))
     code: Mapped[str] = mapped_column(String(20))

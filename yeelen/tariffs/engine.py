@@ -172,7 +172,7 @@ def _fixed_amount(charge: FixedCharge, meter_type: str | None, power: Decimal | 
     raise TariffError(f"charge {charge.code} has no step for a subscribed power of {power}")
 
 
-def _block_label(index: int, lower: int, upper: int | None, unit: str, language: str, by_level: bool) -> str:
+def block_label(index: int, lower: int, upper: int | None, unit: str, language: str, by_level: bool) -> str:
     low, high = from_milli(lower).normalize(), None if upper is None else from_milli(upper).normalize()
     if language == "en":
         name = "Level" if by_level else "Block"
@@ -206,7 +206,7 @@ def price_part(
             if in_block == 0:
                 continue
             amount = round_amount(_exact(in_block, block.price), precision, version.energy_rounding)
-            label = _block_label(index, lower, upper, grid.unit, language, by_level=False)
+            label = block_label(index, lower, upper, grid.unit, language, by_level=False)
             energy.append(
                 BillLine("energy", f"T{index}", label, from_milli(in_block), block.price, None, amount, **common)
             )
@@ -218,7 +218,7 @@ def price_part(
         )
         if quantity > 0:
             amount = round_amount(_exact(quantity, block.price), precision, version.energy_rounding)
-            label = _block_label(index, lower, upper, grid.unit, language, by_level=True)
+            label = block_label(index, lower, upper, grid.unit, language, by_level=True)
             energy.append(
                 BillLine("energy", f"N{index}", label, from_milli(quantity), block.price, None, amount, **common)
             )

@@ -271,6 +271,13 @@ class TariffBook(BaseModel):
             for version in grid.versions:
                 if version.eligibility and version.eligibility.fallback_grid not in known:
                     raise ValueError(f"grid {grid.code} falls back to unknown grid {version.eligibility.fallback_grid}")
+                if version.eligibility:
+                    fallback = next(g for g in self.grids if g.code == version.eligibility.fallback_grid)
+                    if any(v.eligibility for v in fallback.versions):
+                        # One level of fallback, as the warehouse applies it: the fallback grid always bills.
+                        raise ValueError(
+                            f"grid {grid.code} falls back to {fallback.code}, which has an eligibility rule itself"
+                        )
         return self
 
     def grid(self, code: str) -> TariffGrid:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from yeelen.tariffs.arithmetic import from_milli, round_amount, to_milli
-from yeelen.tariffs.engine import BillLine, TariffError, _block_label, _fixed_amount
+from yeelen.tariffs.engine import BillLine, TariffError, _fixed_amount, block_label
 from yeelen.tariffs.model import Pricing, TariffBook, TariffVersion, TaxBase
 
 
@@ -145,7 +145,7 @@ def energy_lines(
                 BillLine(
                     "energy",
                     f"T{index}",
-                    _block_label(index, lower, upper, unit, language, False),
+                    block_label(index, lower, upper, unit, language, False),
                     from_milli(high - low),
                     block.price,
                     None,

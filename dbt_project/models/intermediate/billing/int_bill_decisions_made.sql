@@ -46,7 +46,7 @@ readings_in_month as (
     group by selected.bill_key
 ),
 
-prior as (
+earlier as (
     select
         selected.bill_key,
         consumptions.period_end,
@@ -63,8 +63,8 @@ prior as (
         and consumptions.period_end < selected.billing_month
 ),
 
-last_prior as (
-    select * from prior where recency = 1
+last_earlier as (
+    select * from earlier where recency = 1
 ),
 
 real_history as (
@@ -75,10 +75,10 @@ real_history as (
         sum(period_days) as days
     from (
         select
-            prior.*,
-            row_number() over (partition by prior.bill_key order by prior.period_end desc) as real_recency
-        from prior
-        where prior.consumption is not null and not ({{ is_true('prior.is_estimated') }})
+            earlier.*,
+            row_number() over (partition by earlier.bill_key order by earlier.period_end desc) as real_recency
+        from earlier
+        where earlier.consumption is not null and not ({{ is_true('earlier.is_estimated') }})
     ) as ranked
     where real_recency <= {{ var('estimate_history_periods') }}
     group by bill_key
@@ -98,8 +98,8 @@ assembled as (
         coalesce(closing.has_rollover, 0) as has_rollover,
         case when closing.bill_key is not null then 1 else 0 end as has_closing,
         coalesce(readings_in_month.readings, 0) as readings_in_month,
-        last_prior.period_end as last_reading_date,
-        case when {{ is_true('last_prior.is_estimated') }} then 1 else 0 end as last_was_estimated,
+        last_earlier.period_end as last_reading_date,
+        case when {{ is_true('last_earlier.is_estimated') }} then 1 else 0 end as last_was_estimated,
         real_history.consumption as history_consumption,
         real_history.days as history_days,
         -- The day the round reads in the billing month: the end of an estimated period.
@@ -108,7 +108,7 @@ assembled as (
     from selected
     left join closing on selected.bill_key = closing.bill_key
     left join readings_in_month on selected.bill_key = readings_in_month.bill_key
-    left join last_prior on selected.bill_key = last_prior.bill_key
+    left join last_earlier on selected.bill_key = last_earlier.bill_key
     left join real_history on selected.bill_key = real_history.bill_key
 ),
 
@@ -124,10 +124,10 @@ measured as (
             else expected_reading_date
         end as period_end,
         case
-            when has_closing = 1 and real_rows > 0 then cast(read_consumption as {{ dbt.type_bigint() }}) * 1000
+            when has_closing = 1 and real_rows > 0 then cast(read_consumption as bigint) * 1000
             when history_days > 0 and last_reading_date is not null and expected_reading_date > last_reading_date
                 then {{ div_half_up(
-                    'cast(history_consumption as ' ~ dbt.type_bigint() ~ ') * 1000 * '
+                    'cast(history_consumption as bigint) * 1000 * '
                     ~ days_between('last_reading_date', 'expected_reading_date'),
                     'history_days') }}
         end as consumption_milli,
@@ -152,7 +152,7 @@ limited as (
                     else 200
                 end
             end * 24 * {{ days_between('period_start', 'period_end') }} * 1000 * {{ var('physical_max_load_factor') }}
-            as {{ dbt.type_bigint() }}
+            as bigint
         ) as physical_max_milli
     from measured
 )

@@ -41,7 +41,7 @@ requested as (
 ranked_history as (
     select
         requested.bill_key,
-        cast(consumptions.consumption as {{ dbt.type_bigint() }}) * 1000
+        cast(consumptions.consumption as bigint) * 1000
             * case when requested.cycle_months = 2 then 1 else 2 end as doubled_milli,
         row_number() over (partition by requested.bill_key order by consumptions.period_end desc) as recency,
         requested.eligibility_periods

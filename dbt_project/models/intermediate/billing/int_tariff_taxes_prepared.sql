@@ -6,7 +6,7 @@ select
     label_en,
     tax_base as base,
     rate,
-    cast(threshold * 1000 as {{ dbt.type_bigint() }}) as threshold_milli,
+    cast(threshold * 1000 as bigint) as threshold_milli,
     rounding,
     position
 from {{ ref('stg_operational__tariff_taxes') }}

@@ -11,7 +11,7 @@ select
     versions.pricing,
     versions.energy_rounding,
     versions.eligibility_periods,
-    cast(versions.eligibility_max_monthly_average * 1000 as {{ dbt.type_bigint() }}) as eligibility_max_milli,
+    cast(versions.eligibility_max_monthly_average * 1000 as bigint) as eligibility_max_milli,
     versions.eligibility_fallback_grid,
     versions.legal_source
 from {{ ref('stg_operational__tariff_versions') }} as versions

@@ -45,14 +45,14 @@ select
         when priced_lines.line_kind = 'energy'
             then {{ dbt.concat([
                 "case when priced_lines.line_code like 'N%' then 'Niveau ' else 'Tranche ' end",
-                "cast(priced_lines.line_order as " ~ dbt.type_string() ~ ")"]) }}
+                "cast(priced_lines.line_order as varchar(20))"]) }}
         else coalesce(charge_labels.label_fr, taxes.label_fr)
     end as label_fr,
     case
         when priced_lines.line_kind = 'energy'
             then {{ dbt.concat([
                 "case when priced_lines.line_code like 'N%' then 'Level ' else 'Block ' end",
-                "cast(priced_lines.line_order as " ~ dbt.type_string() ~ ")"]) }}
+                "cast(priced_lines.line_order as varchar(20))"]) }}
         else coalesce(charge_labels.label_en, taxes.label_en)
     end as label_en,
     cast(priced_lines.quantity as decimal(18, 3)) as quantity,
