@@ -27,7 +27,9 @@ def test_definitions_load_with_every_domain() -> None:
     jobs = {job.name for job in definitions.jobs}
     assert {"yeelen_pipeline", "demo_utility_job"} <= jobs
     pipeline = definitions.resolve_job_def("yeelen_pipeline")
-    assert "operational/demo_utility" not in {key.to_user_string() for key in pipeline.asset_layer.executable_asset_keys}
+    assert "operational/demo_utility" not in {
+        key.to_user_string() for key in pipeline.asset_layer.executable_asset_keys
+    }
     checks = {key.name for key in definitions.resolve_asset_graph().asset_check_keys}
     assert any(name.startswith("unique_stg_operational__readings") for name in checks), "dbt tests are checks"
 

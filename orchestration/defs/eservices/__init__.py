@@ -1,0 +1,1 @@
+"""E-services: e-bills by e-mail and balances by SMS after each billing."""

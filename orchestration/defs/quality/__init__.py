@@ -1,0 +1,1 @@
+"""The checks written for the product (not dbt's tests), run on their own every hour."""

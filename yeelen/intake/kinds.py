@@ -1,0 +1,38 @@
+"""The kinds of files the product takes, by name and by inbox folder."""
+
+from __future__ import annotations
+
+from yeelen.errors import InputRejectedError
+from yeelen.intake.kind import FileKind
+
+
+def inbox_kinds() -> dict[str, FileKind]:
+    """Kinds of files partners drop in the inbox, by the name of their folder."""
+    from yeelen.intake.bank import BankStatementKind
+    from yeelen.intake.mobile_money import MobileMoneyStatementKind
+    from yeelen.intake.prepaid import PrepaidVendingKind
+    from yeelen.intake.readings import ReadingsKind
+
+    return {
+        "readings": ReadingsKind(),
+        "bank": BankStatementKind(),
+        "mobile_money": MobileMoneyStatementKind(),
+        "prepaid": PrepaidVendingKind(),
+    }
+
+
+def all_kinds() -> dict[str, FileKind]:
+    """Every kind of file by its name: the inbox's and the data migration's."""
+    from yeelen.migration.entities import import_kinds
+
+    kinds = {kind.name: kind for kind in inbox_kinds().values()}
+    kinds.update({kind.name: kind for kind in import_kinds()})
+    return kinds
+
+
+def kind_named(name: str) -> FileKind:
+    """The kind of file called ``name``."""
+    kinds = all_kinds()
+    if name not in kinds:
+        raise InputRejectedError(f"unknown kind of file {name!r}; known kinds: {', '.join(sorted(kinds))}")
+    return kinds[name]

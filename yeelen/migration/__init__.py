@@ -1,0 +1,1 @@
+"""Data migration from another system: ``yeelen import <folder>`` and ``yeelen export <folder>``."""
