@@ -51,8 +51,8 @@ def _stage_generate(customers: int, months: int, seed: int, end_month: str) -> d
 def _stage_prepare_billing(end_month: str) -> dict:
     import datetime as dt
 
-    from operational_api.models import BillingBatch
     from operational_api.db import make_engine, session_factory, unit_of_work
+    from operational_api.models import BillingBatch
     from yeelen.launcher import load_tariffs
     from yeelen.settings import load_settings
 

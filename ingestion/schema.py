@@ -102,7 +102,12 @@ def raw_table(table: Table) -> RawTable:
             f"Table {table.name} has no {' and no '.join(missing)} column; every operational table needs both "
             "(operational_api.common.IdMixin and TimestampMixin) to be ingested incrementally."
         )
-    columns = tuple(column_kind(column.type, f"{table.name}.{column.name}") for column in table.columns)
+    # A column whose info says ``ingest: False`` (a password hash, a token digest) never leaves the operational side.
+    columns = tuple(
+        column_kind(column.type, f"{table.name}.{column.name}")
+        for column in table.columns
+        if column.info.get("ingest", True)
+    )
     reserved = {BATCH_ID_COLUMN, LOADED_AT_COLUMN} & {column.name for column in columns}
     if reserved:
         raise ConfigurationError(f"Table {table.name} uses the reserved column name(s) {sorted(reserved)}.")
@@ -115,7 +120,12 @@ def raw_tables(metadata: MetaData | None = None) -> list[RawTable]:
         from operational_api.models import metadata as operational_metadata
 
         metadata = operational_metadata
-    return [raw_table(table) for table in metadata.sorted_tables if table.name not in EXCLUDED_TABLES]
+    # Working tables of the operational side (a table's info says ``ingest: False``) never reach the warehouse.
+    return [
+        raw_table(table)
+        for table in metadata.sorted_tables
+        if table.name not in EXCLUDED_TABLES and table.info.get("ingest", True)
+    ]
 
 
 def to_naive_utc(moment: dt.datetime) -> dt.datetime:

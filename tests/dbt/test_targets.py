@@ -23,6 +23,10 @@ SUMMARY = {
     "bills": "select bill_status, reason_code, count(*), sum(total_minor) from marts.fct_draft_bills"
     " group by bill_status, reason_code order by bill_status, reason_code",
     "network": "select count(*), sum(active_contracts) from marts.dim_transformers",
+    "losses": "select balance_level, count(*), sum(delivered), sum(active_contracts) from marts.fct_energy_balance"
+    " group by balance_level order by balance_level",
+    "suspects": "select count(*), sum(rules_fired), sum(case when is_suspect then 1 else 0 end)"
+    " from marts.fct_suspect_contracts",
 }
 
 
@@ -86,7 +90,9 @@ def test_duckdb_and_postgres_build_the_same_marts(yeelen_home, tmp_path, monkeyp
 
 def test_the_project_compiles_for_sql_server(settings, tmp_path) -> None:
     outcome = run_dbt(
-        settings, ["compile", "--target", "sqlserver", "--no-populate-cache"], target_path=tmp_path / "target-sqlserver"
+        settings,
+        ["compile", "--target", "sqlserver", "--no-populate-cache", "--vars", "{offline_compile: true}"],
+        target_path=tmp_path / "target-sqlserver",
     )
     assert outcome.success, outcome.failures
     marts = tmp_path / "target-sqlserver" / "compiled" / "yeelen" / "models" / "marts"

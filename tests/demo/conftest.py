@@ -73,3 +73,21 @@ def real_steps(readings: pd.DataFrame) -> pd.DataFrame:
     steps["step"] = steps.index_value - steps.previous
     steps["days"] = (pd.to_datetime(steps.reading_date) - pd.to_datetime(steps.previous_date)).dt.days
     return steps
+
+
+def sqlite_schema(path: Path) -> list[tuple[str, str, str | None]]:
+    """Every object of a SQLite database with its DDL, the clauses of each table in a stable order.
+
+    SQLite keeps the DDL as written; Alembic's batch mode writes a recreated table's constraints in the order of a
+    set, which changes between processes. The clauses are compared as a set, the objects as a list.
+    """
+
+    def clauses(sql: str | None) -> str | None:
+        if sql is None or "\n" not in sql:
+            return sql
+        head, *body, tail = sql.split("\n")
+        return "\n".join([head, *sorted(line.strip().rstrip(",").strip() for line in body), tail])
+
+    with sqlite3.connect(path) as connection:
+        rows = connection.execute("select type, name, sql from sqlite_master order by name").fetchall()
+    return [(kind, name, clauses(sql)) for kind, name, sql in rows]

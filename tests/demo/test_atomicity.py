@@ -10,12 +10,12 @@ import pytest
 
 import yeelen.demo.generator as generator
 from operational_api.migrate import upgrade
+from tests.demo.conftest import sqlite_schema
 from yeelen.demo import generate
 
 
 def _schema(path: Path) -> list[tuple]:
-    with sqlite3.connect(path) as connection:
-        return connection.execute("select type, name, sql from sqlite_master order by name").fetchall()
+    return sqlite_schema(path)
 
 
 def test_a_failure_during_the_load_leaves_the_database_untouched(

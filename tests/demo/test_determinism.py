@@ -13,7 +13,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from operational_api.migrate import upgrade
-from tests.demo.conftest import Demo, make_demo
+from tests.demo.conftest import Demo, make_demo, sqlite_schema
 from yeelen.demo import TABLES
 
 CUSTOMERS, MONTHS = 1_000, 12
@@ -91,11 +91,7 @@ def test_schema_ends_as_the_migrations_made_it(runs: tuple[Demo, Demo, Demo], tm
     fresh = tmp_path / "fresh.sqlite"
     upgrade(f"sqlite:///{fresh}")
 
-    def schema(path: Path) -> list[tuple]:
-        with sqlite3.connect(path) as connection:
-            return connection.execute("select type, name, tbl_name, sql from sqlite_master order by name").fetchall()
-
-    assert schema(first.path) == schema(fresh)
+    assert sqlite_schema(first.path) == sqlite_schema(fresh)
     with sqlite3.connect(first.path) as connection:
         assert connection.execute("pragma journal_mode").fetchone()[0] == "wal"
         assert connection.execute("pragma foreign_key_check").fetchall() == []

@@ -21,6 +21,15 @@ from operational_api.migrate import upgrade
 from operational_api.models import metadata
 
 T = metadata.tables
+# What ingestion copies: every table and column except the operational side's working tables and secrets.
+INGESTED = {table.name: table for table in metadata.sorted_tables if table.info.get("ingest", True)}
+
+
+def ingested_columns(table: str) -> list:
+    """The columns of an operational table that reach the warehouse."""
+    return [column for column in T[table].columns if column.info.get("ingest", True)]
+
+
 # The tables this module writes; tables added to the models later are ingested too, empty until added here.
 FILLED = (
     "agency",
@@ -52,6 +61,33 @@ FILLED = (
     "payment",
     "allocation",
     "ledger_entry",
+    "prepaid_purchase",
+    "inspection",
+    "payment_plan",
+    "payment_plan_installment",
+    "collection_campaign",
+    "collection_target",
+    "complaint",
+    "app_user",
+    "user_agency",
+    "api_token",
+    "payment_partner",
+    "audit_event",
+    "customer_change",
+    "cash_session",
+    "cash_count_line",
+    "receipt_print",
+    "cheque_deposit",
+    "cheque_deposit_item",
+    "bank_deposit",
+    "bank_deposit_item",
+    "cheque_bar",
+    "mobile_money_notification",
+    "partner_statement",
+    "partner_statement_line",
+    "intake_file",
+    "intake_quarantine",
+    "notification",
 )
 # A base instant in a zone one hour east of UTC, with a fraction of a second.
 BASE = dt.datetime(2025, 3, 1, 9, 30, 15, 123456, tzinfo=dt.timezone(dt.timedelta(hours=1)))
@@ -285,6 +321,9 @@ def fill_operational(url: str, customers: int = 300) -> Filled:
         ],
     )
     fill_billing(rows, customers)
+    fill_cash_desk_and_partners(rows, customers)
+    fill_field_and_collection(rows, customers)
+    fill_intake_and_notifications(rows, customers)
     return Filled(engine, BASE + dt.timedelta(seconds=next(tick)))
 
 
@@ -535,11 +574,259 @@ def fill_billing(rows, customers: int) -> None:
     )
 
 
+def fill_cash_desk_and_partners(rows, customers: int) -> None:
+    """Users, tokens, the audit trail, cash sessions and deposits, cheque bars, mobile money (after billing)."""
+    rows(
+        "app_user",
+        [
+            {
+                "id": i,
+                "login": f"user{i}",
+                "full_name": f"Agent {i}",
+                "role": ("cashier", "supervisor", "admin")[i % 3],
+                "password_hash": "$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA",
+                "must_change_password": i % 2 == 0,
+                "password_changed_at": BASE,
+                "failed_logins": 0,
+                "locked_until": None,
+                "active": True,
+                "last_login_at": BASE if i % 2 else None,
+                "created_by": "admin",
+            }
+            for i in range(1, 7)
+        ],
+    )
+    rows("user_agency", [{"id": i, "user_id": i, "agency_id": 1 + i % 3} for i in range(1, 7)])
+    rows(
+        "api_token",
+        [
+            {
+                "id": i,
+                "token_hash": f"{i:064x}",
+                "user_id": i,
+                "expires_at": BASE + dt.timedelta(hours=10),
+                "revoked_at": BASE if i == 1 else None,
+                "workstation": f"CAISSE-{i}",
+                "client_address": "10.0.0.1",
+            }
+            for i in range(1, 4)
+        ],
+    )
+    rows(
+        "payment_partner",
+        [
+            {
+                "id": 1,
+                "code": "MTN_MOMO",
+                "name": "MTN Mobile Money",
+                "secret_hash": "f" * 64,
+                "active": True,
+                "created_by": "admin",
+            }
+        ],
+    )
+    rows(
+        "audit_event",
+        [
+            {
+                "id": i,
+                "occurred_at": BASE + dt.timedelta(seconds=i),
+                "actor": "user1",
+                "actor_kind": "user",
+                "actor_role": "cashier",
+                "action": "cashdesk.payment.create",
+                "entity": "payment",
+                "entity_key": f"R2025-{i:07d}",
+                "agency_id": 1,
+                "workstation": "CAISSE-1",
+                "client_address": "10.0.0.1",
+                "before_json": None,
+                "after_json": '{"amount": 600, "libellé": "été"}',
+            }
+            for i in range(1, 11)
+        ],
+    )
+    rows(
+        "customer_change",
+        [
+            {
+                "id": i,
+                "customer_id": i,
+                "entity": "customer",
+                "entity_key": f"C{i:06d}",
+                "field": "phone",
+                "old_value": None,
+                "new_value": f"77{i:07d}",
+                "changed_by": "user2",
+                "changed_at": BASE,
+                "workstation": "ACCUEIL-1",
+                "audit_event_id": i,
+            }
+            for i in range(1, 6)
+        ],
+    )
+    rows(
+        "cash_session",
+        [
+            {
+                "id": i,
+                "user_id": 1 + 3 * (i % 2),
+                "cashier": "user1",
+                "agency_id": 1,
+                "business_date": dt.date(2025, 1, 10) + dt.timedelta(days=i),
+                "status": "closed" if i < 3 else "open",
+                "opened_at": BASE,
+                "workstation": "CAISSE-1",
+                "closed_at": BASE if i < 3 else None,
+                "closed_by": "user1" if i < 3 else None,
+                "expected_cash": 60_000 if i < 3 else None,
+                "counted_cash": 59_975 if i < 3 else None,
+                "cash_difference": -25 if i < 3 else None,
+                "closing_note": None,
+            }
+            for i in (1, 2, 3)
+        ],
+    )
+    rows(
+        "cash_count_line",
+        [
+            {"id": 1, "session_id": 1, "kind": "note", "denomination": 10000, "quantity": 5, "amount": 50_000},
+            {"id": 2, "session_id": 1, "kind": "coin", "denomination": 25, "quantity": 1, "amount": 25},
+        ],
+    )
+    rows(
+        "receipt_print",
+        [
+            {
+                "id": i,
+                "payment_id": 1,
+                "printed_at": BASE,
+                "printed_by": "user1",
+                "duplicate": i > 1,
+                "workstation": "CAISSE-1",
+            }
+            for i in (1, 2)
+        ],
+    )
+    rows(
+        "cheque_deposit",
+        [
+            {
+                "id": 1,
+                "reference": "C2025-AG1-000001",
+                "agency_id": 1,
+                "bank": "CBAO",
+                "deposit_date": dt.date(2025, 1, 12),
+                "cheque_count": 2,
+                "total": 1_200,
+                "created_by": "user1",
+            }
+        ],
+    )
+    rows("cheque_deposit_item", [{"id": i, "deposit_id": 1, "payment_id": i, "amount": 600} for i in (1, 2)])
+    rows(
+        "bank_deposit",
+        [
+            {
+                "id": 1,
+                "reference": "V2025-AG1-000001",
+                "agency_id": 1,
+                "bank": "CBAO",
+                "bank_reference": "BRD-1",
+                "deposit_date": dt.date(2025, 1, 13),
+                "amount": 100_000,
+                "created_by": "user2",
+            }
+        ],
+    )
+    rows(
+        "bank_deposit_item",
+        [
+            {"id": 1, "deposit_id": 1, "session_id": 1, "amount": 59_975},
+            {"id": 2, "deposit_id": 1, "session_id": 2, "amount": 40_025},
+        ],
+    )
+    rows(
+        "cheque_bar",
+        [
+            {
+                "id": 1,
+                "customer_id": 3,
+                "payment_id": 3,
+                "reason": "Chèque impayé",
+                "barred_at": BASE,
+                "barred_by": "user2",
+                "lifted_at": None,
+                "lifted_by": None,
+                "lift_reason": None,
+            }
+        ],
+    )
+    rows(
+        "mobile_money_notification",
+        [
+            {
+                "id": i,
+                "partner_id": 1,
+                "reference_id": f"ref-{i:08d}",
+                "external_id": f"C{i:06d}",
+                "financial_transaction_id": f"FT{i}" if i % 2 else None,
+                "amount": 600,
+                "currency": "XOF",
+                "payer_id_type": "MSISDN",
+                "payer_id": f"22177{i:07d}",
+                "payer_message": "Facture",
+                "payee_note": None,
+                "status": ("SUCCESSFUL", "PENDING", "FAILED")[i % 3],
+                "reason": None,
+                "payment_id": i if i % 3 == 0 else None,
+                "response_json": "{}",
+                "received_at": BASE,
+            }
+            for i in range(1, 7)
+        ],
+    )
+    rows(
+        "partner_statement",
+        [
+            {
+                "id": 1,
+                "partner_id": 1,
+                "statement_date": dt.date(2025, 1, 10),
+                "checksum": "a" * 64,
+                "line_count": 3,
+                "total": 1_800,
+                "imported_by": "user2",
+            }
+        ],
+    )
+    rows(
+        "partner_statement_line",
+        [
+            {
+                "id": i,
+                "statement_id": 1,
+                "line_number": i + 1,
+                "transaction_at": BASE,
+                "reference_id": f"ref-{i:08d}",
+                "financial_transaction_id": f"FT{i}",
+                "external_id": f"C{i:06d}",
+                "amount": 600,
+                "currency": "XOF",
+                "status": "SUCCESSFUL",
+                "payer": None,
+            }
+            for i in (1, 2, 3)
+        ],
+    )
+
+
 def source_counts(engine: Engine) -> dict[str, int]:
     """Rows per operational table."""
     with engine.connect() as connection:
         return {
-            name: connection.execute(select(func.count()).select_from(table)).scalar_one() for name, table in T.items()
+            name: connection.execute(select(func.count()).select_from(table)).scalar_one()
+            for name, table in INGESTED.items()
         }
 
 
@@ -584,3 +871,193 @@ def bulk_readings(url: str, count: int, contracts: int, start_id: int) -> None:
         connection.commit()
     finally:
         connection.close()
+
+
+def fill_field_and_collection(rows, customers: int) -> None:
+    """Prepaid purchases, inspections, payment plans, a collection campaign and complaints."""
+    money = decimal.Decimal
+    rows(
+        "prepaid_purchase",
+        [
+            {
+                "id": i,
+                "contract_id": i,
+                "customer_id": i,
+                "purchased_at": BASE,
+                "purchase_date": dt.date(2025, 3, 1),
+                "amount": 5000,
+                "energy": money("55.800"),
+                "month_energy_before": money("0.000"),
+                "fee_taken": True,
+                "grid_code": "DOM",
+                "token": f"{i:020d}",
+                "channel": "agency",
+                "partner": None,
+                "partner_reference": None,
+            }
+            for i in range(1, 21)
+        ],
+    )
+    rows(
+        "inspection",
+        [
+            {
+                "id": i,
+                "contract_id": i,
+                "requested_on": dt.date(2025, 2, 1),
+                "requested_by": "planif",
+                "suspect_rules": "FALL_VS_HABIT",
+                "suspect_score": money("0.8125"),
+                "route_order": i,
+                "inspected_on": dt.date(2025, 2, 5),
+                "inspector": "agent",
+                "outcome": "no_fraud",
+                "energy_recovered": None,
+                "notes": None,
+            }
+            for i in range(1, 11)
+        ],
+    )
+    rows(
+        "payment_plan",
+        [
+            {
+                "id": 1,
+                "customer_id": 1,
+                "contract_id": 1,
+                "start_date": dt.date(2025, 1, 1),
+                "end_date": dt.date(2025, 6, 30),
+                "total_amount": 60000,
+                "installments": 6,
+                "status": "active",
+                "created_by": "chef",
+            }
+        ],
+    )
+    rows(
+        "payment_plan_installment",
+        [{"id": i, "plan_id": 1, "due_date": dt.date(2025, i, 28), "amount": 10000} for i in range(1, 7)],
+    )
+    rows(
+        "collection_campaign",
+        [
+            {
+                "id": 1,
+                "reference": "CP-2025-01",
+                "name": "Coupures janvier",
+                "agency_id": 1,
+                "created_on": dt.date(2025, 1, 15),
+                "status": "in_progress",
+                "criteria": "{}",
+                "created_by": "chef",
+            }
+        ],
+    )
+    rows(
+        "collection_target",
+        [
+            {
+                "id": i,
+                "campaign_id": 1,
+                "contract_id": i,
+                "agent": "agent1",
+                "route_order": i,
+                "amount_due": 25000,
+                "status": "pending",
+                "status_on": None,
+                "index_at_disconnection": None,
+                "reconnection_fee": None,
+                "notes": None,
+            }
+            for i in range(1, 6)
+        ],
+    )
+    rows(
+        "complaint",
+        [
+            {
+                "id": 1,
+                "customer_id": 2,
+                "contract_id": 2,
+                "opened_on": dt.date(2025, 1, 20),
+                "closed_on": None,
+                "category": "billing",
+                "status": "open",
+                "description": "Facture élevée",
+                "created_by": "accueil",
+            }
+        ],
+    )
+
+
+def fill_intake_and_notifications(rows, customers: int) -> None:
+    """Files taken in (one loaded, one partial, one refused), their quarantined rows, and the e-services outbox."""
+    rows(
+        "intake_file",
+        [
+            {
+                "id": i,
+                "kind": ("readings", "bank_statement", "prepaid_vending")[i - 1],
+                "file_name": f"file-{i}.csv",
+                "content_hash": f"{i:064x}",
+                "size_bytes": 1000 * i,
+                "stored_path": None if i == 3 else f"/srv/inbox/done/file-{i}.csv",
+                "status": ("loaded", "partial", "rejected")[i - 1],
+                "reason": "the file is not UTF-8 text" if i == 3 else None,
+                "rows_total": 10 * i,
+                "rows_loaded": (10, 18, 0)[i - 1],
+                "rows_quarantined": (0, 2, 0)[i - 1],
+                "rows_skipped": 0,
+                "received_at": BASE,
+                "processed_at": BASE,
+                "taken_by": "intake",
+                "details": None,
+            }
+            for i in (1, 2, 3)
+        ],
+    )
+    rows(
+        "intake_quarantine",
+        [
+            {
+                "id": i,
+                "file_id": 2,
+                "line_number": 3 + i,
+                "content": '{"bank_reference": "VIR-1", "amount": "12,5"}',
+                "original_content": None,
+                "reason": "amount '12,5' has more than 0 decimal(s)",
+                "status": ("open", "loaded")[i - 1],
+                "attempts": i,
+                "fixed_by": "comptable" if i == 2 else None,
+                "fixed_at": BASE if i == 2 else None,
+                "resolved_by": "comptable" if i == 2 else None,
+                "resolved_at": BASE if i == 2 else None,
+                "resolution_note": "loaded by a replay" if i == 2 else None,
+            }
+            for i in (1, 2)
+        ],
+    )
+    rows(
+        "notification",
+        [
+            {
+                "id": i,
+                "channel": ("email", "sms")[i % 2],
+                "purpose": "invoice",
+                "invoice_id": 1 + i // 2,
+                "customer_id": 1 + i // 2,
+                "batch_id": 1,
+                "recipient": f"client{i}@example.sn" if i % 2 == 0 else f"77{i:07d}",
+                "language": "fr",
+                "subject": "Votre facture" if i % 2 == 0 else None,
+                "body": "Bonjour",
+                "status": ("queued", "sent", "failed")[i % 3],
+                "attempts": i % 3,
+                "last_error": "550 mailbox unavailable" if i % 3 == 2 else None,
+                "queued_at": BASE,
+                "sent_at": BASE if i % 3 == 1 else None,
+                "provider_reference": f"log-{i}" if i % 3 == 1 else None,
+            }
+            for i in range(0, 6)
+        ],
+    )

@@ -12,8 +12,8 @@ select
     consumption.billing_month as month,
     consumption.commodity,
     consumption.unit,
-    cast(count(distinct consumption.customer_id) as {{ dbt.type_bigint() }}) as customers,
-    cast(count(distinct consumption.contract_id) as {{ dbt.type_bigint() }}) as contracts,
+    cast(count(distinct consumption.customer_id) as bigint) as customers,
+    cast(count(distinct consumption.contract_id) as bigint) as contracts,
     cast(sum(consumption.consumption) as decimal(18, 3)) as consumption,
     cast(
         sum(case when {{ is_true('consumption.is_estimated') }} then consumption.consumption else 0 end)
@@ -21,7 +21,7 @@ select
     ) as estimated_consumption,
     cast(
         count(distinct case when {{ is_true('consumption.is_estimated') }} then consumption.contract_id end)
-        as {{ dbt.type_bigint() }}
+        as bigint
     ) as estimated_contracts
 from consumption
 inner join {{ ref('dim_agencies') }} as agencies on consumption.agency_id = agencies.agency_id

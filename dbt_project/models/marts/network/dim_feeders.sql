@@ -31,8 +31,8 @@ select
     substations.substation_name,
     substations.latitude as substation_latitude,
     substations.longitude as substation_longitude,
-    cast(coalesce(transformer_counts.transformers, 0) as {{ dbt.type_bigint() }}) as transformers,
-    cast(coalesce(active_contracts.active_contracts, 0) as {{ dbt.type_bigint() }}) as active_contracts
+    cast(coalesce(transformer_counts.transformers, 0) as bigint) as transformers,
+    cast(coalesce(active_contracts.active_contracts, 0) as bigint) as active_contracts
 from feeders
 inner join {{ ref('stg_operational__substations') }} as substations on feeders.substation_id = substations.substation_id
 left join transformer_counts on feeders.feeder_id = transformer_counts.feeder_id

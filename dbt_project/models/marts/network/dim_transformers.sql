@@ -31,7 +31,7 @@ select
     agencies.agency_id,
     agencies.agency_code,
     agencies.agency_name,
-    cast(coalesce(active_contracts.active_contracts, 0) as {{ dbt.type_bigint() }}) as active_contracts
+    cast(coalesce(active_contracts.active_contracts, 0) as bigint) as active_contracts
 from transformers
 inner join {{ ref('stg_operational__feeders') }} as feeders on transformers.feeder_id = feeders.feeder_id
 inner join {{ ref('stg_operational__substations') }} as substations on feeders.substation_id = substations.substation_id

@@ -19,7 +19,8 @@ with source as (
                 partition by versions.id order by versions.updated_at desc, versions._loaded_at desc
             ) as version_rank
         from {{ source('operational', 'reading') }} as versions
-        {% if is_incremental() %}
+        {#- Compiling offline for a server (var offline_compile) cannot ask whether the table exists. -#}
+        {% if not var('offline_compile', false) and is_incremental() %}
         where versions._loaded_at > (select max(loaded_at) from {{ this }})
         {% endif %}
     ) as ranked
