@@ -1,4 +1,5 @@
-"""Run the Streamlit app and look at it in headless Chromium: shared by the browser tests and the screenshots.
+"""Run the Streamlit app (and the operational API it logs in against) and look at it in headless Chromium: shared
+by the browser tests, the screenshots and the page benchmark.
 
 Playwright drives the machine's Chromium (Debian's ``/usr/bin/chromium``, or ``$YEELEN_CHROMIUM``); it never
 downloads a browser of its own. Streamlit draws the page in the browser after the first load, and maps are
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import signal
 import socket
@@ -104,18 +106,7 @@ def serve_app(
 
 
 def _wait_until_healthy(process: subprocess.Popen, url: str, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"streamlit exited with status {process.returncode} before answering on {url}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            pass
-        time.sleep(0.3)
-    raise RuntimeError(f"streamlit did not answer on {url} within {timeout:.0f} s")
+    _wait_until_answering(process, f"{url}/_stcore/health", timeout, "streamlit")
 
 
 def _stop(process: subprocess.Popen) -> None:
@@ -193,13 +184,16 @@ def _has(frame: object, selector: str) -> bool:
 
 
 def map_frames(page: object) -> list:
-    """The frames in which Leaflet drew a map."""
-    return [frame for frame in page.frames[1:] if _has(frame, MAP_CONTAINER_SELECTOR)]
+    """The frames in which Leaflet drew a map (a frame being replaced by a rerun is left out)."""
+    return [frame for frame in page.frames[1:] if not frame.is_detached() and _has(frame, MAP_CONTAINER_SELECTOR)]
 
 
 def count_in_maps(page: object, selector: str) -> int:
-    """How many elements match ``selector`` in all the maps of the page."""
-    return sum(frame.locator(selector).count() for frame in map_frames(page))
+    """How many elements match ``selector`` in all the maps of the page (-1 while a map is being replaced)."""
+    try:
+        return sum(frame.locator(selector).count() for frame in map_frames(page))
+    except Exception:  # noqa: BLE001 - a frame detached by a rerun between listing and counting: ask again
+        return -1
 
 
 def problems(page: object) -> list[str]:
@@ -227,3 +221,90 @@ def screenshot(page: object, path: Path, *, width: int = 1400) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+@contextlib.contextmanager
+def serve_api(
+    env: Mapping[str, str] | None = None,
+    *,
+    port: int | None = None,
+    cwd: Path = ROOT,
+    log_path: Path | None = None,
+    timeout: float = 60.0,
+) -> Iterator[str]:
+    """Start the operational API (``uvicorn --factory operational_api.main:app_from_environment``) on a free
+    port with the ``YEELEN_*`` settings of ``env``; yield its address; stop it afterwards."""
+    port = port or free_port()
+    command = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "--factory",
+        "operational_api.main:app_from_environment",
+        "--host",
+        "127.0.0.1",
+        f"--port={port}",
+        "--log-level=warning",
+    ]
+    log = open(log_path, "w") if log_path else subprocess.DEVNULL  # noqa: SIM115 - closed below
+    process = subprocess.Popen(
+        command,
+        cwd=cwd,
+        env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})},
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_answering(process, f"{url}/health", timeout, "the operational API")
+        yield url
+    finally:
+        _stop(process)
+        if log is not subprocess.DEVNULL:
+            log.close()
+
+
+def _wait_until_answering(process: subprocess.Popen, address: str, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{what} exited with status {process.returncode} before answering on {address}")
+        try:
+            with urllib.request.urlopen(address, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.3)
+    raise RuntimeError(f"{what} did not answer on {address} within {timeout:.0f} s")
+
+
+def log_in(page: object, login: str, password: str, *, timeout_ms: int = 60_000) -> None:
+    """Fill the app's login form and wait for the first screen of the user's role."""
+    page.get_by_label(re.compile("^(Identifiant|Login)$")).fill(login)
+    page.get_by_label(re.compile("^(Mot de passe|Password)$")).fill(password)
+    page.get_by_role("button", name=re.compile("^(Se connecter|Log in)$")).click()
+    # The login screen gives way to the user's first screen (a menu appears only with several screens).
+    page.wait_for_function(
+        """() => {
+            const heading = document.querySelector('[data-testid="stMainBlockContainer"] h1');
+            return heading && !['Connexion', 'Log in'].includes(heading.innerText.trim());
+        }""",
+        timeout=timeout_ms,
+    )
+    wait_for_screen(page, timeout_ms=timeout_ms)
+
+
+def open_in_menu(page: object, title: str, *, timeout_ms: int = 60_000) -> None:
+    """Open a screen from the sidebar menu (the session, and so the login, is kept)."""
+    page.locator('[data-testid="stSidebarNav"] a').filter(has_text=title).first.click()
+    page.wait_for_function(
+        """(title) => {
+            const heading = document.querySelector('[data-testid="stMainBlockContainer"] h1');
+            return heading && heading.innerText.trim() === title;
+        }""",
+        arg=title,
+        timeout=timeout_ms,
+    )
+    wait_for_screen(page, timeout_ms=timeout_ms)

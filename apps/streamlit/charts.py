@@ -72,3 +72,112 @@ def consumption_per_month(monthly: pd.DataFrame, selected_month: dt.date | None 
     )
     figure.update_xaxes(type="category", categoryorder="array", categoryarray=labels)
     return figure
+
+
+def _layout(figure: go.Figure, height: int) -> go.Figure:
+    figure.update_layout(
+        height=height,
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "right", "x": 1},
+        separators=", " if current_language() == "fr" else ".,",
+    )
+    return figure
+
+
+def billed_and_collected(trend: pd.DataFrame, scale: float = 1.0) -> go.Figure:
+    """Amounts billed and collected per month as bars, the collection rate as a line on its own axis.
+
+    ``trend`` has the columns month, billed_minor, collected_minor and collection_rate; ``scale`` turns minor
+    units into currency units.
+    """
+    labels = [month_label(month) for month in trend["month"]]
+    figure = make_subplots(specs=[[{"secondary_y": True}]])
+    figure.add_trace(
+        go.Bar(x=labels, y=trend["billed_minor"] / scale, name=t("chart.billed"), marker_color="#4e79a7"),
+        secondary_y=False,
+    )
+    figure.add_trace(
+        go.Bar(x=labels, y=trend["collected_minor"] / scale, name=t("chart.collected"), marker_color="#59a14f"),
+        secondary_y=False,
+    )
+    figure.add_trace(
+        go.Scatter(
+            x=labels,
+            y=trend["collection_rate"],
+            name=t("chart.collection_rate"),
+            mode="lines+markers",
+            line={"color": "#e15759", "width": 2},
+            hovertemplate="%{x}: %{y:.1%}<extra></extra>",
+        ),
+        secondary_y=True,
+    )
+    figure.update_yaxes(tickformat=".0%", secondary_y=True, rangemode="tozero")
+    figure.update_xaxes(type="category")
+    return _layout(figure, 340)
+
+
+AGE_COLOURS = ("#9ecae1", "#6baed6", "#fdd0a2", "#fdae6b", "#fd8d3c", "#e6550d", "#a63603")
+
+
+def aged_balance(by_agency: pd.DataFrame, buckets: tuple[str, ...], scale: float = 1.0) -> go.Figure:
+    """Open amounts per agency stacked by age, from not yet due to over a year."""
+    figure = go.Figure()
+    for bucket, colour in zip(buckets, AGE_COLOURS, strict=True):
+        figure.add_trace(
+            go.Bar(x=by_agency["code"], y=by_agency[bucket] / scale, name=t(f"age.{bucket}"), marker_color=colour)
+        )
+    figure.update_layout(barmode="stack")
+    figure.update_xaxes(type="category")
+    return _layout(figure, 320)
+
+
+def loss_share_trend(losses: pd.DataFrame) -> go.Figure:
+    """Loss share and its non-technical part per month."""
+    labels = [month_label(month) for month in losses["month"]]
+    figure = go.Figure()
+    figure.add_trace(go.Scatter(x=labels, y=losses["loss_share"], name=t("chart.loss_share"), mode="lines+markers"))
+    figure.add_trace(
+        go.Scatter(
+            x=labels,
+            y=losses["non_technical_share"],
+            name=t("chart.non_technical_share"),
+            mode="lines+markers",
+            line={"dash": "dot"},
+        )
+    )
+    figure.update_yaxes(tickformat=".0%", rangemode="tozero")
+    figure.update_xaxes(type="category")
+    return _layout(figure, 300)
+
+
+def readings_over_time(readings: pd.DataFrame) -> go.Figure:
+    """Meter indexes over time, one line per meter, estimated readings drawn hollow.
+
+    ``readings`` has the columns reading_date, index_value, meter_serial and estimated (bool).
+    """
+    figure = go.Figure()
+    for serial, rows in readings.sort_values("reading_date").groupby("meter_serial", sort=False):
+        figure.add_trace(
+            go.Scatter(
+                x=rows["reading_date"],
+                y=rows["index_value"],
+                name=str(serial),
+                mode="lines+markers",
+                marker={
+                    "symbol": ["circle-open" if estimated else "circle" for estimated in rows["estimated"]],
+                    "size": 8,
+                },
+                hovertemplate="%{x|%d/%m/%Y}: %{y:,.0f}<extra>" + str(serial) + "</extra>",
+            )
+        )
+    return _layout(figure, 300)
+
+
+def amounts_by_method(totals: pd.DataFrame, scale: float = 1.0) -> go.Figure:
+    """Amounts taken per agency, stacked by means of payment (``totals``: agency_code, method, amount)."""
+    figure = go.Figure()
+    for method, rows in totals.groupby("method", sort=True):
+        figure.add_trace(go.Bar(x=rows["agency_code"], y=rows["amount"] / scale, name=t(f"method.{method}")))
+    figure.update_layout(barmode="stack")
+    figure.update_xaxes(type="category")
+    return _layout(figure, 300)

@@ -23,7 +23,7 @@ import pandas as pd
 import streamlit as st
 from folium.plugins import MarkerCluster
 from folium.template import Template
-from i18n import current_language, format_number, t
+from i18n import current_language, format_number, format_percent, t
 
 APP_STATIC = Path(__file__).resolve().parent / "static"
 LEAFLET_VERSION = "1.9.4"
@@ -386,3 +386,235 @@ def _bounds(placed: pd.DataFrame) -> list[list[float]] | None:
     latitudes = [p[0] for p in points]
     longitudes = [p[1] for p in points]
     return [[min(latitudes), min(longitudes)], [max(latitudes), max(longitudes)]]
+
+
+# --- maps of points: losses, suspects, recovery, a customer's premises ----------------------------------------------
+
+LOSS_CLASS = "yeelen-loss"
+SUSPECT_CLASS = "yeelen-suspect"
+RECOVERY_CLASS = "yeelen-recovery"
+PREMISES_CLASS = "yeelen-premises"
+# Classes of loss share for the colours of the map (a reading aid; the figures are those of the mart).
+LOSS_CLASSES: tuple[tuple[float, str], ...] = (
+    (0.05, "#1a9850"),
+    (0.10, "#91cf60"),
+    (0.15, "#fee08b"),
+    (0.25, "#fc8d59"),
+    (math.inf, "#d73027"),
+)
+UNTRUSTED_COLOUR = "#9e9e9e"
+SCORE_CLASSES: tuple[tuple[float, str], ...] = ((4.0, "#fdae61"), (6.0, "#f46d43"), (math.inf, "#a50026"))
+STATUS_COLOURS = {
+    "eligible": "#4e79a7",
+    "pending": "#7f7f7f",
+    "notice_delivered": "#4e79a7",
+    "paid": "#59a14f",
+    "disconnected": "#e15759",
+    "refused": "#b07aa1",
+    "reconnected": "#76b7b2",
+}
+
+
+def points_map(
+    points: pd.DataFrame,
+    *,
+    class_name: str,
+    legend: str | None = None,
+    cluster: bool = False,
+    tiles_url: str | None = None,
+    tiles_attribution: str = "",
+) -> folium.Map:
+    """Circle markers at ``latitude``/``longitude`` with the ``colour``, ``radius``, ``popup`` (HTML) and
+    ``tooltip`` (text) of each row; clustered when there are many (``OfflineMarkerCluster``)."""
+    placed = points.dropna(subset=["latitude", "longitude"])
+    coordinates = list(zip(placed["latitude"], placed["longitude"], strict=True))
+    centre = (
+        (sum(p[0] for p in coordinates) / len(coordinates), sum(p[1] for p in coordinates) / len(coordinates))
+        if coordinates
+        else (14.6937, -17.4441)
+    )
+    folium_map = OfflineMap(location=centre, zoom_start=12, tiles_url=tiles_url, tiles_attribution=tiles_attribution)
+    layer = OfflineMarkerCluster(options={"maxClusterRadius": 40}).add_to(folium_map) if cluster else folium_map
+    for row in placed.itertuples(index=False):
+        marker = folium.CircleMarker(
+            (row.latitude, row.longitude),
+            radius=float(row.radius),
+            color="#ffffff",
+            weight=1,
+            fill=True,
+            fill_color=row.colour,
+            fill_opacity=0.9,
+            class_name=class_name,
+        )
+        TextPopup(row.popup).add_to(marker)
+        TextTooltip(row.tooltip).add_to(marker)
+        marker.add_to(layer)
+    if legend:
+        Legend(legend).add_to(folium_map)
+    if coordinates:
+        latitudes = [p[0] for p in coordinates]
+        longitudes = [p[1] for p in coordinates]
+        FitToBounds([[min(latitudes), min(longitudes)], [max(latitudes), max(longitudes)]]).add_to(folium_map)
+    return folium_map
+
+
+def loss_colour(share: object, trusted: object = True) -> str:
+    """The colour of a loss share on the map; grey when the balance cannot be trusted or has no share."""
+    if not trusted or not isinstance(share, int | float) or math.isnan(share):
+        return UNTRUSTED_COLOUR
+    return next(colour for limit, colour in LOSS_CLASSES if share < limit)
+
+
+def score_colour(score: object) -> str:
+    """The colour of a suspicion score on the map."""
+    value = float(score) if isinstance(score, int | float) and not math.isnan(score) else 0.0
+    return next(colour for limit, colour in SCORE_CLASSES if value < limit)
+
+
+def _swatch(colour: str, label: str) -> str:
+    return (
+        f"<div><span style='display:inline-block;width:10px;height:10px;border-radius:50%;"
+        f"background:{colour};margin-right:6px'></span>{html.escape(label)}</div>"
+    )
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def loss_map_html(
+    balances: pd.DataFrame, language: str, tiles_url: str | None = None, tiles_attribution: str = ""
+) -> str:
+    """Feeders, transformers or water districts coloured by their loss share, with their balance in a popup."""
+    points = balances.assign(
+        colour=[loss_colour(s, ok) for s, ok in zip(balances["loss_share"], balances["is_trusted"], strict=True)],
+        radius=[_radius(value) for value in balances.get("rating_kva", pd.Series([None] * len(balances)))],
+        popup=[_loss_popup(row, language) for row in balances.itertuples(index=False)],
+        tooltip=[
+            f"{row.equipment_code} — {format_percent(row.loss_share, language=language)}"
+            for row in balances.itertuples(index=False)
+        ],
+    )
+    limits = [0.0] + [limit for limit, _colour in LOSS_CLASSES[:-1]]
+    legend = f"<div style='font-weight:600;margin-bottom:2px'>{html.escape(t('losses.legend', language))}</div>"
+    for (limit, colour), lower in zip(LOSS_CLASSES, limits, strict=True):
+        upper = "+" if math.isinf(limit) else f"–{format_percent(limit, 0, language)}"
+        legend += _swatch(colour, f"{format_percent(lower, 0, language)}{upper}")
+    legend += _swatch(UNTRUSTED_COLOUR, t("losses.legend_untrusted", language))
+    folium_map = points_map(
+        points, class_name=LOSS_CLASS, legend=legend, tiles_url=tiles_url, tiles_attribution=tiles_attribution
+    )
+    return folium_map.get_root().render()
+
+
+def _loss_popup(row: object, language: str) -> str:
+    return _table(
+        f"{row.equipment_code} — {row.equipment_name}",
+        [
+            (t("popup.agency", language), row.agency_name),
+            (t("column.delivered", language), format_number(row.delivered, language=language)),
+            (t("column.consumed", language), format_number(row.consumed, language=language)),
+            (t("column.loss_share", language), format_percent(row.loss_share, language=language)),
+            (t("column.non_technical_share", language), format_percent(row.non_technical_share, language=language)),
+            (t("column.trend", language), t(f"trend.{row.trend}", language) if row.trend else "—"),
+            (t("column.trust", language), t(f"trust.{row.trust_issue}", language) if row.trust_issue else "✔"),
+        ],
+    )
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def suspects_map_html(
+    suspects: pd.DataFrame, language: str, tiles_url: str | None = None, tiles_attribution: str = ""
+) -> str:
+    """Suspects clustered on the map, coloured by score, with the reasons of each in its popup."""
+    reasons = "reasons_fr" if language == "fr" else "reasons_en"
+    points = suspects.assign(
+        colour=[score_colour(score) for score in suspects["score"]],
+        radius=7.0,
+        popup=[
+            _table(
+                f"{row.contract_reference} — {row.customer_name}",
+                [
+                    (t("column.score", language), format_number(row.score, 1, language)),
+                    (t("column.transformer", language), row.transformer_code),
+                    (t("column.rules", language), row.rule_codes),
+                    (t("column.reasons", language), getattr(row, reasons)),
+                ],
+            )
+            for row in suspects.itertuples(index=False)
+        ],
+        tooltip=[
+            f"{row.contract_reference} ({format_number(row.score, 1, language)})" for row in suspects.itertuples()
+        ],
+    )
+    legend = f"<div style='font-weight:600;margin-bottom:2px'>{html.escape(t('suspects.legend', language))}</div>"
+    lower = 0.0
+    for limit, colour in SCORE_CLASSES:
+        upper = "+" if math.isinf(limit) else f"–{format_number(limit, language=language)}"
+        legend += _swatch(colour, f"{format_number(lower, language=language)}{upper}")
+        lower = limit
+    folium_map = points_map(
+        points,
+        class_name=SUSPECT_CLASS,
+        legend=legend,
+        cluster=True,
+        tiles_url=tiles_url,
+        tiles_attribution=tiles_attribution,
+    )
+    return folium_map.get_root().render()
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def recovery_map_html(
+    points: pd.DataFrame, colour_by: str, language: str, tiles_url: str | None = None, tiles_attribution: str = ""
+) -> str:
+    """Disconnection candidates or campaign targets, coloured by agent or by field status, clustered.
+
+    ``points`` has latitude, longitude, contract_reference, customer_name, collection_agent, amount_label and
+    status; ``colour_by`` is ``agent`` or ``status``.
+    """
+    if colour_by == "agent":
+        colours = feeder_colours(points["collection_agent"].astype(str))
+        fill = [colours[str(agent)] for agent in points["collection_agent"]]
+        entries = [(colour, agent) for agent, colour in colours.items()]
+    else:
+        fill = [STATUS_COLOURS.get(str(status), "#7f7f7f") for status in points["status"]]
+        present = list(dict.fromkeys(str(status) for status in points["status"]))
+        entries = [(STATUS_COLOURS.get(status, "#7f7f7f"), t(f"target.{status}", language)) for status in present]
+    marked = points.assign(
+        colour=fill,
+        radius=7.0,
+        popup=[
+            _table(
+                f"{row.contract_reference} — {row.customer_name}",
+                [
+                    (t("column.agent", language), row.collection_agent),
+                    (t("column.amount_due", language), row.amount_label),
+                    (t("column.status", language), t(f"target.{row.status}", language)),
+                ],
+            )
+            for row in points.itertuples(index=False)
+        ],
+        tooltip=[f"{row.contract_reference} — {row.amount_label}" for row in points.itertuples(index=False)],
+    )
+    legend = "".join(_swatch(colour, label) for colour, label in entries[:20])
+    folium_map = points_map(
+        marked,
+        class_name=RECOVERY_CLASS,
+        legend=legend,
+        cluster=True,
+        tiles_url=tiles_url,
+        tiles_attribution=tiles_attribution,
+    )
+    return folium_map.get_root().render()
+
+
+def premises_map_html(premises: pd.DataFrame, language: str, tiles_url: str | None = None) -> str:
+    """A customer's delivery points (``premises``: latitude, longitude, contract_reference, address, commodity)."""
+    points = premises.assign(
+        colour=["#2f6fb0" if commodity == "water" else "#e8a317" for commodity in premises["commodity"]],
+        radius=9.0,
+        popup=[
+            _table(str(row.contract_reference), [(t("column.address", language), row.address)])
+            for row in premises.itertuples(index=False)
+        ],
+        tooltip=[str(reference) for reference in premises["contract_reference"]],
+    )
+    return points_map(points, class_name=PREMISES_CLASS, tiles_url=tiles_url).get_root().render()

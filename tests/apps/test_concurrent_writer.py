@@ -16,7 +16,7 @@ from yeelen.settings import Settings
 from yeelen.warehouse.publish import publish_marts
 
 from . import marts_fixture
-from .conftest import run_app
+from .conftest import run_app, run_screen
 
 # A stand-in for a pipeline run: it holds the warehouse open for writing and keeps writing, for at most a minute.
 WRITER = r"""
@@ -88,3 +88,16 @@ def test_publish_during_a_write_fails_clearly_and_the_apps_keep_the_previous_cop
     assert not app.exception and not app.error
     assert app.metric[0].label == "Active contracts"
     assert writing_pipeline.poll() is None
+
+
+def test_every_screen_answers_while_the_live_warehouse_is_locked_for_writing(
+    published: Settings, writing_pipeline: subprocess.Popen
+) -> None:
+    from navigation import SCREENS
+
+    for screen in SCREENS:
+        app = run_screen(screen.url_path)
+        assert not app.exception, (screen.url_path, [item.value for item in app.exception])
+        assert not app.error, (screen.url_path, [item.value for item in app.error])
+        assert app.title, screen.url_path
+    assert writing_pipeline.poll() is None, "the writer held the warehouse all along"

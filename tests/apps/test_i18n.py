@@ -8,12 +8,20 @@ import string
 
 import i18n
 import pytest
+from data.billing import STATUSES
+from data.cashdesk import METHODS, PURPOSES
+from data.collection import TARGET_STATUSES
+from data.field import OUTCOMES
+from data.supervision import AGE_BUCKETS
 from i18n import CATALOGUE, format_number, format_percent, initial_language, month_label, t
-from navigation import SCREENS
+from navigation import ROLES, SCREENS
 
 from .conftest import APP_DIR
 
 LITERAL_KEY = re.compile(r"""\bt\(\s*["']([\w.]+)["']""")
+CARD_KEY = re.compile(r"""\(\s*["'](kpi\.[\w.]+)["']\s*,""")
+# Column headers and other labels held in mappings of a screen: ``"name": "column.name"``.
+MAPPED_KEY = re.compile(r""":\s*["']((?:column|target|cash|kpi)\.[\w.]+)["']""")
 
 
 def placeholders(text: str) -> set[str]:
@@ -33,10 +41,35 @@ def test_placeholders_match(key: str) -> None:
 def test_every_label_used_by_the_app_exists() -> None:
     used = set()
     for path in APP_DIR.rglob("*.py"):
-        used |= set(LITERAL_KEY.findall(path.read_text(encoding="utf-8")))
-    # Keys built at run time: commodity names, metric help texts, screen titles and sections.
-    used |= {f"commodity.{name}" for name in ("electricity", "water")}
-    used |= {f"{key}.help" for key in CATALOGUE["fr"] if key.startswith("kpi.") and not key.endswith(".help")}
+        text = path.read_text(encoding="utf-8")
+        used |= set(LITERAL_KEY.findall(text)) | set(MAPPED_KEY.findall(text))
+    # Keys built at run time from values the marts and the API give: each list is closed.
+    dynamic = {
+        "commodity": ("electricity", "water"),
+        "role": ROLES,
+        "method": METHODS,
+        "purpose": PURPOSES,
+        "outcome": OUTCOMES,
+        "target": ("pending", "eligible", *TARGET_STATUSES),
+        "level": ("feeder", "transformer", "water_district"),
+        "trend": ("rising", "falling", "stable"),
+        "trust": ("MISSING_READING", "IMPOSSIBLE_LOSS", "MAPPING_SUSPECT", "TOO_MANY_ESTIMATES", "INCOMPLETE_READINGS"),
+        "age": AGE_BUCKETS,
+        "batch": STATUSES,
+        "bill": ("billable", "held", "not_billed"),
+        "cycle": ("monthly", "bimonthly"),
+        "complaint": ("open", "closed"),
+        "session": ("open", "closed"),
+        "customer.tab": ("contracts", "invoices", "statement", "readings", "complaints", "history"),
+        "cash.tab": ("pay", "list", "close"),
+        "billing.source": ("api", "warehouse"),
+        "cash": ("note", "coin"),
+    }
+    used |= {f"{prefix}.{name}" for prefix, names in dynamic.items() for name in names}
+    # Rows of metric cards, ("kpi.name", value) with help=t(f"{key}.help"): the card's label and its help.
+    for page in ("supervision.py", "customer_account.py"):
+        cards = set(CARD_KEY.findall((APP_DIR / "app_pages" / page).read_text(encoding="utf-8")))
+        used |= cards | {f"{key}.help" for key in cards}
     used |= {screen.title_key for screen in SCREENS} | {screen.section_key for screen in SCREENS}
     assert used, "the scan found the labels"
     assert sorted(used - set(CATALOGUE["fr"])) == []
@@ -68,3 +101,11 @@ def test_numbers_in_each_language() -> None:
 def test_months_in_each_language() -> None:
     assert month_label(dt.date(2026, 8, 1), "fr") == "août 2026"
     assert month_label(dt.date(2026, 2, 1), "en") == "February 2026"
+
+
+def test_every_api_refusal_the_cash_desk_can_meet_has_words_in_both_languages() -> None:
+    codes = ["no_open_session", "session_closed", "session_exists", "previous_session_open", "cheque_barred"]
+    codes += ["cheque_details_required", "amount_over_balance", "bad_cash_count", "idempotency_conflict"]
+    codes += ["other_agency", "forbidden", "bad_credentials", "weak_password", "database_busy"]
+    for code in codes:
+        assert f"api.{code}" in CATALOGUE["fr"] and f"api.{code}" in CATALOGUE["en"], code

@@ -1,4 +1,5 @@
-"""The Supervision screen, run headless with AppTest on the fixture marts, in French and in English."""
+"""The Supervision screen, run headless with AppTest on the fixture marts, in French and in English, as a manager
+(every agency), an agency supervisor (Dakar) and a supervisor of another agency (Thiès)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from yeelen.settings import Settings, reset_settings_cache
 from yeelen.warehouse.publish import publish_marts
 
 from . import marts_fixture
-from .conftest import run_app
+from .conftest import assert_no_exception, run_app
 
 LATEST = marts_fixture.MONTHS[-1]
 METRIC_LABELS = {
@@ -39,8 +40,14 @@ def map_source(app) -> str:
     return frames[0].proto.srcdoc
 
 
-def assert_no_exception(app) -> None:
-    assert not app.exception, [item.value for item in app.exception]
+def consumption_metrics(app) -> list:
+    """The first five cards: contracts, customers, electricity, water, share estimated."""
+    return list(app.metric)[:5]
+
+
+def billing_metrics(app) -> list:
+    """The six cards of billing and collection."""
+    return list(app.metric)[5:11]
 
 
 def test_french_by_default(published: Settings) -> None:
@@ -51,11 +58,11 @@ def test_french_by_default(published: Settings) -> None:
     assert app.selectbox(key="language").value == "fr"
     assert app.selectbox(key="supervision.month").value == LATEST
     assert app.selectbox(key="supervision.agency").value is None
-    assert [metric.label for metric in app.metric] == METRIC_LABELS["fr"]
-    assert [metric.value for metric in app.metric] == expected_metric_values(LATEST, None, "fr")
+    assert [metric.label for metric in consumption_metrics(app)] == METRIC_LABELS["fr"]
+    assert [metric.value for metric in consumption_metrics(app)] == expected_metric_values(LATEST, None, "fr")
     assert app.metric[2].value == "323\u202f605"  # French thousands separator
     assert [header.value for header in app.subheader] == [
-        "Consommation par mois",
+        "Facturation et recouvrement — avril 2026",
         "Par agence — avril 2026",
         "Réseau : postes et départs",
     ]
@@ -66,14 +73,17 @@ def test_french_by_default(published: Settings) -> None:
 def test_table_has_one_line_per_agency_with_the_marts_figures(published: Settings) -> None:
     app = run_app()
 
-    table = app.dataframe[0].value.set_index("agency_code")
+    table = app.dataframe[0].value.set_index("code")
     assert sorted(table.index) == ["DKP", "STL", "THS"]
     for agency_id, code, _name, _city in marts_fixture.AGENCIES:
         figures = marts_fixture.expected_kpis(LATEST, agency_id)
+        billing = marts_fixture.expected_billing(LATEST, [agency_id])
         assert table.loc[code, "active_contracts"] == figures["active_contracts"]
-        assert table.loc[code, "electricity_kwh"] == pytest.approx(figures["electricity_kwh"])
-        assert table.loc[code, "water_m3"] == pytest.approx(figures["water_m3"])
-        assert table.loc[code, "estimated_share"] == pytest.approx(figures["estimated_share"])
+        assert table.loc[code, "customers_billed"] == billing["customers_billed"]
+        assert table.loc[code, "electricity_kwh"] == pytest.approx(billing["electricity_kwh"])
+        assert table.loc[code, "billed_minor"] == billing["billed_minor"]
+        assert table.loc[code, "collected_minor"] == billing["collected_minor"]
+        assert table.loc[code, "collection_rate"] == pytest.approx(billing["collection_rate"], abs=1e-4)
 
 
 def test_english_chosen_in_the_sidebar(published: Settings) -> None:
@@ -81,8 +91,8 @@ def test_english_chosen_in_the_sidebar(published: Settings) -> None:
     app.selectbox(key="language").set_value("en").run()
 
     assert_no_exception(app)
-    assert [metric.label for metric in app.metric] == METRIC_LABELS["en"]
-    assert [metric.value for metric in app.metric] == expected_metric_values(LATEST, None, "en")
+    assert [metric.label for metric in consumption_metrics(app)] == METRIC_LABELS["en"]
+    assert [metric.value for metric in consumption_metrics(app)] == expected_metric_values(LATEST, None, "en")
     assert app.metric[2].value == "323,605"
     assert app.subheader[1].value == "Per agency — April 2026"
     assert app.query_params["lang"] == "en", "the choice is kept in the address"
@@ -103,16 +113,16 @@ def test_agency_and_month_filters(published: Settings) -> None:
     app.selectbox(key="supervision.agency").set_value(2).run()
 
     assert_no_exception(app)
-    assert [metric.value for metric in app.metric] == expected_metric_values(LATEST, 2, "fr")
-    assert list(app.dataframe[0].value["agency_code"]) == ["THS"]
+    assert [metric.value for metric in consumption_metrics(app)] == expected_metric_values(LATEST, 2, "fr")
+    assert list(app.dataframe[0].value["code"]) == ["THS-01"], "an agency chosen, the table lists its rounds"
     source = map_source(app)
     assert source.count('"className": "yeelen-transformer"') == 2
     assert source.count('"className": "yeelen-substation"') == 1
 
     january = marts_fixture.MONTHS[0]
     app.selectbox(key="supervision.month").set_value(january).run()
-    assert [metric.value for metric in app.metric] == expected_metric_values(january, 2, "fr")
-    assert app.subheader[1].value == "Par agence — janvier 2026"
+    assert [metric.value for metric in consumption_metrics(app)] == expected_metric_values(january, 2, "fr")
+    assert app.subheader[1].value == "Par tournée — janvier 2026"
     assert map_source(app) == source, "another month leaves the map as it was (no reload, zoom kept)"
 
 
@@ -125,8 +135,8 @@ def test_an_agency_without_network_or_consumption(fixture_warehouse: Settings) -
     app.selectbox(key="supervision.agency").set_value(4).run()
 
     assert_no_exception(app)
-    assert [metric.value for metric in app.metric] == ["—"] * 5
-    assert [info.value for info in app.info] == ["Aucun poste à afficher pour cette sélection."]
+    assert [metric.value for metric in consumption_metrics(app)] == ["—"] * 5
+    assert "Aucun poste à afficher pour cette sélection." in [info.value for info in app.info]
     assert not app.get("iframe")
 
 
@@ -259,7 +269,7 @@ def test_reads_the_marts_of_a_postgresql_warehouse(
     app = run_app()
 
     assert_no_exception(app)
-    assert [metric.value for metric in app.metric] == expected_metric_values(LATEST, None, "fr")
+    assert [metric.value for metric in consumption_metrics(app)] == expected_metric_values(LATEST, None, "fr")
     assert any("PostgreSQL" in caption.value for caption in app.sidebar.caption)
     assert map_source(app).count('"className": "yeelen-transformer"') == len(marts_fixture.TRANSFORMERS)
 
@@ -276,3 +286,84 @@ def test_a_postgresql_warehouse_without_marts_says_nothing_is_built(
 
     assert_no_exception(app)
     assert [info.value for info in app.info] == ["Aucune donnée publiée : lancez le pipeline (yeelen pipeline run)."]
+
+
+def test_billing_and_collection_of_the_month(published: Settings) -> None:
+    app = run_app()
+
+    expected = marts_fixture.expected_billing(LATEST)
+    assert [metric.label for metric in billing_metrics(app)] == [
+        "Clients facturés",
+        "Électricité facturée (kWh)",
+        "Eau facturée (m³)",
+        "Montant facturé",
+        "Montant encaissé",
+        "Taux de recouvrement",
+    ]
+    assert [metric.value for metric in billing_metrics(app)] == [
+        format_number(expected["customers_billed"], language="fr"),
+        format_number(expected["electricity_kwh"], language="fr"),
+        format_number(expected["water_m3"], language="fr"),
+        format_number(expected["billed_minor"], language="fr") + "\u00a0F\u00a0CFA",
+        format_number(expected["collected_minor"], language="fr") + "\u00a0F\u00a0CFA",
+        format_percent(expected["collection_rate"], language="fr"),
+    ]
+    assert len(app.get("plotly_chart")) == 4, "billing, consumption, receivables and losses trends"
+
+
+def test_drill_down_from_the_utility_to_an_agency_and_a_round(published: Settings) -> None:
+    app = run_app()
+    app.selectbox(key="supervision.agency").set_value(1).run()
+
+    assert_no_exception(app)
+    assert billing_metrics(app)[3].value.startswith(
+        format_number(marts_fixture.expected_billing(LATEST, [1])["billed_minor"], language="fr")
+    )
+    rounds = app.dataframe[0].value
+    assert list(rounds["code"]) == ["DKP-01", "DKP-02"]
+    assert app.selectbox(key="supervision.round").options == ["Toutes les tournées", "DKP-01", "DKP-02"]
+
+    app.selectbox(key="supervision.round").set_value(2).run()
+    water_round = marts_fixture.expected_billing(LATEST, round_id=2)
+    assert billing_metrics(app)[0].value == format_number(water_round["customers_billed"], language="fr")
+    assert billing_metrics(app)[2].value == format_number(water_round["water_m3"], language="fr")
+    assert billing_metrics(app)[5].value == format_percent(water_round["collection_rate"], language="fr")
+
+
+def test_an_agency_supervisor_sees_only_their_agency(published: Settings) -> None:
+    app = run_app(login="supervisor-dkp")
+
+    assert_no_exception(app)
+    assert app.selectbox(key="supervision.agency").options == ["Dakar Plateau (DKP)"], "no other agency to pick"
+    assert [metric.value for metric in consumption_metrics(app)] == expected_metric_values(LATEST, 1, "fr")
+    assert billing_metrics(app)[3].value.startswith(
+        format_number(marts_fixture.expected_billing(LATEST, [1])["billed_minor"], language="fr")
+    )
+    assert list(app.dataframe[0].value["code"]) == ["DKP-01", "DKP-02"]
+    source = map_source(app)
+    dakar = [row for row in marts_fixture.TRANSFORMERS if row[7] == 1]
+    assert source.count('"className": "yeelen-transformer"') == len(dakar)
+    for row in marts_fixture.TRANSFORMERS:
+        if row[7] != 1:
+            assert row[1] not in source, "no transformer of another agency on the map"
+
+
+def test_a_supervisor_of_another_agency_sees_none_of_dakar(published: Settings) -> None:
+    app = run_app(login="supervisor-ths")
+
+    assert_no_exception(app)
+    assert app.selectbox(key="supervision.agency").options == ["Thiès Centre (THS)"]
+    assert [metric.value for metric in consumption_metrics(app)] == expected_metric_values(LATEST, 2, "fr")
+    assert list(app.dataframe[0].value["code"]) == ["THS-01"]
+    assert "P-PLT-01" not in map_source(app)
+
+
+def test_a_chosen_agency_outside_the_scope_is_not_read(published: Settings) -> None:
+    """Even a forged widget value cannot reach another agency's rows: every query carries the user's scope."""
+    from data import supervision
+    from data.scope import Scope
+
+    dakar_only = Scope(False, ("DKP",))
+    figures = supervision.kpis(LATEST, dakar_only, 2)
+    assert figures.active_contracts is None and figures.electricity_kwh is None
+    assert supervision.by_round(LATEST, dakar_only, 2).empty

@@ -15,13 +15,18 @@ from yeelen.settings import Settings, load_settings
 from yeelen.warehouse import publish as publish_module
 from yeelen.warehouse.publish import publish_marts
 
-MART_TABLES = {
-    "dim_agencies",
-    "dim_feeders",
-    "dim_transformers",
-    "rpt_consumption_by_agency_month",
-    "rpt_contracts_by_agency",
-}
+
+
+def source_marts(settings: Settings) -> dict[str, int]:
+    """The mart tables of the warehouse and their row counts, as the pipeline left them."""
+    with duckdb.connect(str(settings.warehouse_path), read_only=True) as connection:
+        names = [
+            row[0]
+            for row in connection.execute(
+                "select table_name from duckdb_tables() where schema_name = 'marts' order by table_name"
+            ).fetchall()
+        ]
+        return {name: connection.execute(f"select count(*) from marts.{name}").fetchone()[0] for name in names}
 
 
 def open_reader(path: Path) -> duckdb.DuckDBPyConnection:
@@ -46,13 +51,14 @@ def leftovers(settings: Settings) -> list[Path]:
 
 
 def test_publish_copies_every_mart_table_and_nothing_else(fixture_warehouse: Settings) -> None:
+    expected = source_marts(fixture_warehouse)
     report = publish_marts(fixture_warehouse)
 
     assert report.published and report.engine == "duckdb"
     assert report.path == Path(fixture_warehouse.published_path)
-    assert set(report.tables) == MART_TABLES
+    assert len(expected) > 5 and dict(report.tables) == expected
     assert report.tables["dim_transformers"] == len(marts_fixture.TRANSFORMERS)
-    assert report.rows == sum(len(rows) for rows in marts_fixture.table_rows().values())
+    assert report.rows == sum(expected.values()) > 0
     with duckdb.connect(str(report.path), read_only=True) as connection:
         schemas = {row[0] for row in connection.execute("select distinct schema_name from duckdb_tables()").fetchall()}
         types = dict(
@@ -153,10 +159,11 @@ def test_a_postgresql_warehouse_has_nothing_to_publish(yeelen_home: Path) -> Non
 
 
 def test_command_line_publish(fixture_warehouse: Settings, capsys: pytest.CaptureFixture[str]) -> None:
+    tables = len(source_marts(fixture_warehouse))
     assert main(["warehouse", "publish"]) == 0
 
     output = capsys.readouterr().out
-    assert "Published 5 tables" in output
+    assert f"Published {tables} tables" in output
     assert "marts.dim_transformers" in output
     assert Path(fixture_warehouse.published_path).exists()
 

@@ -1,0 +1,134 @@
+"""Billing control: batches of the user's agencies, their state live from the API and the simulation's figures from
+the marts, a simulation's bills, alerts and contracts not billed, and the decisions sent to the API (approval,
+rejection with a reason) by the roles that hold the right."""
+
+from __future__ import annotations
+
+import json
+import os
+import urllib.parse
+import urllib.request
+
+from yeelen.settings import Settings
+
+from . import marts_fixture
+from .conftest import api_login, assert_no_exception, run_screen
+
+DAKAR_BILLABLE = [bill for bill in marts_fixture.DRAFT_BILLS if bill[1] == 2 and bill[3] == "billable"]
+
+
+def api_get(path: str, login: str = "manager", **params: object) -> object:
+    token = api_login(login)["access_token"]
+    query = f"?{urllib.parse.urlencode(params)}" if params else ""
+    request = urllib.request.Request(
+        f"{os.environ['YEELEN_API_URL']}{path}{query}", headers={"Authorization": f"Bearer {token}"}
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.load(response)
+
+
+def frame_with(app, column: str):
+    return next(frame.value for frame in app.dataframe if column in frame.value.columns)
+
+
+def captions(app) -> str:
+    return " ".join(caption.value for caption in app.caption)
+
+
+def test_batches_and_the_simulation_of_dakar(published: Settings) -> None:
+    app = run_screen("billing-control")
+
+    assert_no_exception(app)
+    batches = app.dataframe[0].value
+    assert sorted(batches["reference"]) == ["LOT-2026-03", "LOT-2026-04-DKP"], "no batch of another agency"
+    dakar = batches.set_index("reference").loc["LOT-2026-04-DKP"]
+    # The state and the stored simulation from the API, the contracts held and the alerts from the marts.
+    assert dakar["status"] == "Simulé" and dakar["billable"] == len(DAKAR_BILLABLE)
+    assert dakar["simulated_amount_minor"] == sum(bill[6] for bill in DAKAR_BILLABLE)
+    assert dakar["contracts"] == 3 and dakar["held"] == 1 and dakar["alerts"] == 2
+    issued = batches.set_index("reference").loc["LOT-2026-03"]
+    assert issued["status"] == "Émis" and issued["invoiced_amount_minor"] == marts_fixture.ISSUED_INVOICES[1]
+    assert "États lus en direct sur le serveur" in captions(app)
+    app.selectbox(key="billing.batch").set_value(2).run()
+
+    cards = {item.label: item.value for item in app.metric}
+    assert cards["Contrats"] == "3" and cards["Facturables"] == "2" and cards["Bloqués"] == "1"
+    assert cards["Alertes"] == "2"
+    assert list(frame_with(app, "bill_key")["contract_reference"]) == ["P0000001", "P0000002"]
+    assert sorted(frame_with(app, "alert_code")["alert_code"]) == ["Facture bloquée", "Très au-dessus de l'habitude"]
+    not_billed = frame_with(app, "bill_status")
+    assert list(not_billed["reason_code"]) == ["Deuxième estimation de suite"]
+    assert list(not_billed["contract_reference"]) == ["P0000003"]
+
+
+def test_a_billing_clerk_of_thies_sees_the_batches_of_thies(published: Settings) -> None:
+    app = run_screen("billing-control", login="billing-clerk-ths")
+
+    assert sorted(app.dataframe[0].value["reference"]) == ["LOT-2026-03", "LOT-2026-04-THS"]
+    app.selectbox(key="billing.batch").set_value(1).run()
+    assert_no_exception(app)
+    assert "P0000001" not in app.dataframe[0].value.to_string()
+
+
+def test_a_billing_clerk_sees_the_batch_but_may_not_decide(published: Settings) -> None:
+    app = run_screen("billing-control")
+    app.selectbox(key="billing.batch").set_value(2).run()
+
+    assert_no_exception(app)
+    assert "billing.approve" not in [button.key for button in app.button]
+    assert "Votre rôle ne permet pas de valider ou de rejeter un lot." in captions(app)
+
+
+def test_a_supervisor_approves_a_simulation_through_the_api(published: Settings, own_api: str) -> None:
+    app = run_screen("billing-control", login="supervisor-dkp")
+    app.selectbox(key="billing.batch").set_value(2).run()
+    app.button(key="billing.approve").click().run()
+
+    assert_no_exception(app)
+    assert [item.value for item in app.success] == ["Lot LOT-2026-04-DKP validé : ses factures seront émises."]
+    batch = api_get("/billing/batches/2")
+    assert (batch["status"], batch["decided_by"]) == ("approved", "supervisor-dkp")
+    assert batch["approved_bill_count"] == len(DAKAR_BILLABLE)
+    assert batch["approved_amount"] == sum(bill[6] for bill in DAKAR_BILLABLE)
+    events = api_get("/audit/events", action="billing.batch.approve")
+    assert [(event["actor"], event["entity_key"]) for event in events] == [("supervisor-dkp", "2")]
+    # The screen shows the batch approved; what is left to decide is a rejection, before issue.
+    assert app.dataframe[0].value.set_index("reference").loc["LOT-2026-04-DKP", "status"] == "Validé"
+    assert "billing.approve" not in [button.key for button in app.button]
+    assert "Rejeter le lot" in [button.label for button in app.button]
+
+
+def test_a_supervisor_of_thies_sends_a_simulation_back_with_its_reason(published: Settings, own_api: str) -> None:
+    app = run_screen("billing-control", login="supervisor-ths")
+    app.selectbox(key="billing.batch").set_value(3).run()
+    reject = next(button for button in app.button if button.label == "Rejeter le lot")
+    reason = next(field for field in app.text_input if field.label == "Motif du rejet")
+
+    reason.set_value("  ").run()
+    reject.click().run()
+    assert [item.value for item in app.warning] == ["Donnez le motif du rejet."]
+    assert api_get("/billing/batches/3")["status"] == "simulated", "nothing sent without a reason"
+
+    next(field for field in app.text_input if field.label == "Motif du rejet").set_value("Index de mars à revoir").run()
+    next(button for button in app.button if button.label == "Rejeter le lot").click().run()
+    assert_no_exception(app)
+    print([item.value for item in app.warning], [item.value for item in app.error], captions(app), api_get("/billing/batches/3"))
+    assert "Lot LOT-2026-04-THS rejeté." in [item.value for item in app.success]
+    batch = api_get("/billing/batches/3")
+    assert (batch["status"], batch["status_reason"], batch["decided_by"]) == (
+        "rejected",
+        "Index de mars à revoir",
+        "supervisor-ths",
+    )
+    events = api_get("/audit/events", action="billing.batch.reject")
+    assert [(event["actor"], event["after"]) for event in events] == [
+        ("supervisor-ths", {"reason": "Index de mars à revoir"})
+    ]
+    assert app.dataframe[0].value.set_index("reference").loc["LOT-2026-04-THS", "status"] == "Rejeté"
+    assert "Motif : Index de mars à revoir" in captions(app)
+
+
+def test_a_manager_sees_every_batch(published: Settings) -> None:
+    app = run_screen("billing-control", login="manager")
+
+    assert sorted(app.dataframe[0].value["reference"]) == sorted(batch[1] for batch in marts_fixture.BATCHES)
