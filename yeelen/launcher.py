@@ -71,9 +71,16 @@ def prepare(settings: Settings, options: DemoOptions, say: Say) -> None:
     else:
         say("The operational database already holds a utility: keeping it (--regenerate to start again)")
     load_tariffs(settings, say)
-    say("Running the pipeline (ingestion, dbt build and tests, publication)")
     started = time.perf_counter()
-    run_pipeline(settings, progress=lambda message: say(f"  {message}"), full_ingestion=fresh)
+    quiet = lambda message: None  # noqa: E731 - the run's own log is in Dagster's UI
+    if fresh:
+        from yeelen.demo.history import bill_history
+
+        say("Billing the demo's history: a batch per month, simulated, issued, then paid")
+        report = bill_history(settings, say, lambda: run_pipeline(settings, progress=quiet, full_ingestion=True))
+        say(f"  {report.invoices:,} invoices and {report.payments:,} payments")
+    say("Running the pipeline (ingestion, dbt build and tests, publication)")
+    run_pipeline(settings, progress=quiet)
     say(f"  done in {time.perf_counter() - started:.0f} s")
 
 

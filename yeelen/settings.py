@@ -49,6 +49,37 @@ class Settings(BaseSettings):
     )
     map_tiles_attribution: str = ""
     ingest_lookback_seconds: int = Field(default=300, ge=0)
+    due_days: dict[str, int] = Field(
+        default_factory=lambda: {"default": 15, "ADM": 45, "EAU_ADM": 45, "EP": 45, "MT": 30},
+        description="Days from issue to due date per contract category, JSON (default applies to the others)",
+    )
+    inbox: Path | None = Field(
+        default=None, description="Folder where partners drop files (readings, statements, vending exports)"
+    )
+    inbox_settle_seconds: int = Field(
+        default=10, ge=0, description="A file is taken once it has not changed for this long (a copy may be running)"
+    )
+    billing_open_delay_days: int = Field(
+        default=3, ge=0, le=25, description="Days after a round's reading day when its billing batch is opened"
+    )
+    dagster_url: str = Field(default="http://127.0.0.1:3000", description="Base URL of Dagster's UI, for links")
+    automation_running: bool = Field(
+        default=False, description="Start schedules and sensors as soon as the code location is deployed"
+    )
+    smtp_host: str | None = Field(default=None, description="SMTP server for e-bills and alerts (none: no e-mail)")
+    smtp_port: int = Field(default=25, ge=1, le=65535)
+    smtp_tls: Literal["none", "starttls", "ssl"] = "none"
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    smtp_sender: str = Field(default="yeelen@localhost", description="From address of e-bills and alerts")
+    alert_recipients: list[str] = Field(
+        default_factory=list, description="Addresses of the data team that receive failure alerts, JSON list"
+    )
+    sms_gateway: Literal["log"] = Field(default="log", description="SMS gateway: log (writes messages to a file)")
+    notification_max_attempts: int = Field(default=5, ge=1, description="Sends tried before a message stays failed")
+    quarantine_max_age_days: int = Field(
+        default=7, ge=0, description="Quarantined rows older than this make the quarantine check fail"
+    )
 
     @field_validator("currency")
     @classmethod
@@ -77,6 +108,9 @@ class Settings(BaseSettings):
             self.warehouse_path = self.home / "warehouse.duckdb"
         if self.published_path is None:
             self.published_path = self.home / "published" / "yeelen_marts.duckdb"
+        if self.inbox is None:
+            self.inbox = self.home / "inbox"
+        self.inbox = self.inbox.expanduser().resolve()
         if self.dbt_target is None:
             self.dbt_target = self.warehouse_engine
         if self.warehouse_engine != "duckdb" and not self.warehouse_url:
@@ -94,10 +128,6 @@ class Settings(BaseSettings):
     @property
     def dagster_home(self) -> Path:
         return self.home / "dagster"
-
-    @property
-    def inbox(self) -> Path:
-        return self.home / "inbox"
 
     @property
     def demo_dir(self) -> Path:

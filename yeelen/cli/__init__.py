@@ -33,7 +33,10 @@ def _register_optional() -> None:
         ("yeelen.cli.warehouse", "warehouse"),
         ("yeelen.cli.pipeline", "pipeline"),
         ("yeelen.cli.tariff", "tariff"),
+        ("yeelen.cli.billing", "billing"),
         ("yeelen.cli.users", "users"),
+        ("yeelen.cli.intake", "intake"),
+        ("yeelen.cli.rounds", "rounds"),
     ):
         try:
             module = importlib.import_module(module_name)
@@ -45,6 +48,17 @@ def _register_optional() -> None:
 
 
 _register_optional()
+
+
+def _register_migration() -> None:
+    """``yeelen import`` and ``yeelen export`` are commands of their own, not a group."""
+    from yeelen.cli import migration
+
+    app.command("import")(migration.import_folder)
+    app.command("export")(migration.export_folder)
+
+
+_register_migration()
 
 
 def main(argv: list[str] | None = None) -> int:

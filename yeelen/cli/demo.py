@@ -60,3 +60,24 @@ def up(
 
     options = DemoOptions(customers, months, seed, end_month, regenerate, serve, dagster_port, api_port, streamlit_port)
     run_up(get_settings(), options, typer.echo)
+
+
+@app.command()
+def inspections(
+    months: int = typer.Option(6, "--months", help="Past months to inspect, the latest first"),
+    per_month: int = typer.Option(100, "--per-month", help="Top suspects inspected each month"),
+    pipeline: bool = typer.Option(True, "--pipeline/--no-pipeline", help="Run the pipeline afterwards"),
+) -> None:
+    """Record inspections of the top suspects of past months, with outcomes from the demo's truth."""
+    from yeelen.demo.inspections import record_inspections
+
+    settings = get_settings()
+    report = record_inspections(
+        settings, months=months, per_month=per_month, say=lambda message: typer.echo(f"... {message}", err=True)
+    )
+    typer.echo(report.summary())
+    if pipeline and report.inspections:
+        from yeelen.pipeline import run_pipeline
+
+        typer.echo("Running the pipeline so that the hit rates include them")
+        run_pipeline(settings, progress=lambda message: None)
