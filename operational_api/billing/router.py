@@ -6,8 +6,9 @@ Simulating and issuing are pipeline steps (the billing cycle in Dagster); the pe
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 from sqlalchemy import or_, select
 
 from operational_api.audit import service as audit
@@ -23,10 +24,12 @@ from operational_api.billing.exceptions import (
 )
 from operational_api.billing.models import BillingBatch, Invoice
 from operational_api.billing.schemas import BatchIn, BatchOut, CreditNoteIn, InvoiceRef, RejectIn
+from operational_api.common import MAX_ID
 from operational_api.dependencies import SessionDep, blocking
 from operational_api.errors import COMMON_RESPONSES, CONFLICT, NOT_FOUND, ConflictError, NotFoundError, RefusedError
 from operational_api.organization.models import Agency, ReadingRound
 
+BatchId = Annotated[int, Path(ge=1, le=MAX_ID, description="Id of the billing batch")]
 router = APIRouter(prefix="/billing", tags=["billing"], responses=COMMON_RESPONSES)
 
 
@@ -41,7 +44,7 @@ def _out(session, batch: BillingBatch) -> BatchOut:
     )
 
 
-def _batch(session, batch_id: int, principal, lock: bool = False) -> BillingBatch:
+def _batch(session, batch_id: BatchId, principal, lock: bool = False) -> BillingBatch:
     try:
         batch = service.get_batch(session=session, batch_id=batch_id, lock=lock)
     except BatchNotFoundError as error:
@@ -72,7 +75,7 @@ def list_batches(
 
 @router.get("/batches/{batch_id}", response_model=BatchOut, responses=NOT_FOUND, summary="One billing batch")
 @blocking
-def get_batch(batch_id: int, session: SessionDep, principal: allowed_for(Action.BILLING_READ)) -> BatchOut:
+def get_batch(batch_id: BatchId, session: SessionDep, principal: allowed_for(Action.BILLING_READ)) -> BatchOut:
     return _out(session, _batch(session, batch_id, principal))
 
 
@@ -133,7 +136,7 @@ def create_batch(body: BatchIn, session: SessionDep, principal: allowed_for(Acti
     summary="Approve a simulated batch: its drafts are pinned for issue",
 )
 @blocking
-def approve(batch_id: int, session: SessionDep, principal: allowed_for(Action.BILLING_APPROVE)) -> BatchOut:
+def approve(batch_id: BatchId, session: SessionDep, principal: allowed_for(Action.BILLING_APPROVE)) -> BatchOut:
     batch = _batch(session, batch_id, principal, lock=True)
     try:
         figures = service.approve_batch(session=session, batch_id=batch_id, actor=principal.login)
@@ -155,11 +158,11 @@ def approve(batch_id: int, session: SessionDep, principal: allowed_for(Action.BI
     "/batches/{batch_id}/reject",
     response_model=BatchOut,
     responses={**NOT_FOUND, **CONFLICT},
-    summary="Send a simulation back with its reason; the next pipeline run simulates it again",
+    summary="Send a simulation back with its reason; it is simulated again once the data is fixed",
 )
 @blocking
 def reject(
-    batch_id: int, body: RejectIn, session: SessionDep, principal: allowed_for(Action.BILLING_APPROVE)
+    batch_id: BatchId, body: RejectIn, session: SessionDep, principal: allowed_for(Action.BILLING_APPROVE)
 ) -> BatchOut:
     batch = _batch(session, batch_id, principal, lock=True)
     try:

@@ -1,7 +1,7 @@
 """Billing batches from creation to issue: simulation stored, approved or rejected, issued as invoices.
 
 The warehouse computes the bills of a batch (the simulation); they are stored here as draft bills, so what a
-clerk approves is exactly what is issued. Issue turns the approved drafts into numbered, immutable invoices with
+supervisor approves is exactly what is issued. Issue turns the approved drafts into numbered, immutable invoices with
 their lines and ledger entries in one transaction, set-based (a million invoices is one INSERT ... SELECT per
 table); issuing an issued batch again writes nothing. Functions never commit: the caller's unit of work does.
 """
@@ -198,7 +198,7 @@ def approve_batch(*, session: Session, batch_id: int, actor: str) -> BatchFigure
 
 
 def reject_batch(*, session: Session, batch_id: int, actor: str, reason: str) -> None:
-    """Send a simulation back with its reason; the next pipeline run simulates the batch again."""
+    """Send a simulation back with its reason; the batch waits for a new simulation (launched after the fix)."""
     if not reason or not reason.strip():
         raise BatchStateError(None, "be rejected without a reason", ())
     batch = get_batch(session=session, batch_id=batch_id, lock=True)

@@ -6,8 +6,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import Counter
+from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 from sqlalchemy import func, select
 
 from operational_api.audit import service as audit
@@ -15,11 +16,14 @@ from operational_api.auth.dependencies import allowed_for
 from operational_api.auth.rights import Action
 from operational_api.collection.models import CollectionCampaign, CollectionTarget
 from operational_api.collection.schemas import CampaignIn, CampaignOut, OutcomeIn, TargetOut
+from operational_api.common import MAX_ID
 from operational_api.customers.models import Contract, DeliveryPoint
 from operational_api.dependencies import SessionDep, blocking
 from operational_api.errors import COMMON_RESPONSES, CONFLICT, NOT_FOUND, ConflictError, NotFoundError, RefusedError
 from operational_api.organization.models import Agency
 
+CampaignId = Annotated[int, Path(ge=1, le=MAX_ID, description="Id of the campaign")]
+TargetId = Annotated[int, Path(ge=1, le=MAX_ID, description="Id of the campaign target")]
 router = APIRouter(prefix="/collection", tags=["collection"], responses=COMMON_RESPONSES)
 # What may follow what in the field; a target is closed once paid or reconnected.
 NEXT = {
@@ -141,7 +145,7 @@ def list_campaigns(
 )
 @blocking
 def list_targets(
-    campaign_id: int, session: SessionDep, principal: allowed_for(Action.COLLECTION_READ)
+    campaign_id: CampaignId, session: SessionDep, principal: allowed_for(Action.COLLECTION_READ)
 ) -> list[TargetOut]:
     campaign = session.get(CollectionCampaign, campaign_id)
     if campaign is None:
@@ -171,7 +175,7 @@ def list_targets(
 )
 @blocking
 def record_outcome(
-    target_id: int, body: OutcomeIn, session: SessionDep, principal: allowed_for(Action.COLLECTION_RECORD)
+    target_id: TargetId, body: OutcomeIn, session: SessionDep, principal: allowed_for(Action.COLLECTION_RECORD)
 ) -> TargetOut:
     row = session.execute(
         select(CollectionTarget, Contract.reference, DeliveryPoint.agency_id)

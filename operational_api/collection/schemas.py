@@ -6,12 +6,14 @@ import datetime as dt
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from operational_api.common import MAX_ID
+
 
 class TargetIn(BaseModel):
     contract_reference: str
     agent: str | None = Field(default=None, max_length=60)
-    route_order: int | None = Field(default=None, ge=0)
-    amount_due: int = Field(ge=0, description="Amount at stake, in minor units of the currency")
+    route_order: int | None = Field(default=None, ge=0, le=MAX_ID)
+    amount_due: int = Field(ge=0, le=MAX_ID, description="Amount at stake, in minor units of the currency")
 
 
 class CampaignIn(BaseModel):
@@ -51,6 +53,6 @@ class CampaignOut(BaseModel):
 class OutcomeIn(BaseModel):
     status: str = Field(pattern="^(notice_delivered|paid|disconnected|refused|reconnected)$")
     status_on: dt.date
-    index_at_disconnection: int | None = Field(default=None, ge=0)
-    reconnection_fee: int | None = Field(default=None, ge=0)
+    index_at_disconnection: int | None = Field(default=None, ge=0, le=MAX_ID)
+    reconnection_fee: int | None = Field(default=None, ge=0, le=MAX_ID)
     notes: str | None = Field(default=None, max_length=1000)

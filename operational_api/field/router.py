@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 from sqlalchemy import select
 
 from operational_api.audit import service as audit
 from operational_api.auth.dependencies import allowed_for
 from operational_api.auth.rights import Action
+from operational_api.common import MAX_ID
 from operational_api.customers.models import Contract, DeliveryPoint
 from operational_api.dependencies import SessionDep, blocking
 from operational_api.errors import COMMON_RESPONSES, CONFLICT, NOT_FOUND, ConflictError, NotFoundError
 from operational_api.field.models import Inspection
 from operational_api.field.schemas import InspectionIn, InspectionOut, OutcomeIn
 
+InspectionId = Annotated[int, Path(ge=1, le=MAX_ID, description="Id of the inspection")]
 router = APIRouter(prefix="/field", tags=["field"], responses=COMMON_RESPONSES)
 
 
@@ -97,7 +100,7 @@ def request_inspection(
 )
 @blocking
 def record_outcome(
-    inspection_id: int, body: OutcomeIn, session: SessionDep, principal: allowed_for(Action.INSPECTION_RECORD)
+    inspection_id: InspectionId, body: OutcomeIn, session: SessionDep, principal: allowed_for(Action.INSPECTION_RECORD)
 ) -> InspectionOut:
     row = session.execute(
         select(Inspection, Contract.reference, DeliveryPoint.agency_id)

@@ -2,8 +2,8 @@
 
 - A batch newly opened (by the calendar, a clerk or the API) gets its period simulated.
 - A batch a user approved (API, billing-control screen, ``yeelen billing approve``) gets issued, with its e-bills
-  and SMS queued. A rejected batch waits with its reason; the next simulation of its period (nightly, or a run
-  launched by hand after the fix) simulates it again.
+  and SMS queued. A rejected batch waits with its reason until someone fixes the data and launches the simulation of
+  its month again (``billing_simulation`` in the Dagster UI, or ``yeelen billing simulate``).
 
 Run keys carry the batch's last event, so each decision launches one run, and a batch approved again after a
 rejection is issued on that new approval.

@@ -38,7 +38,7 @@ def ensure_manifest() -> Path:
     if not manifest.exists() or manifest.stat().st_mtime < _newest_source_mtime():
         outcome = run_dbt(get_settings(), ["parse", "--quiet"], target_path=DBT_PROJECT_DIR / DAGSTER_TARGET_PATH)
         if not outcome.success:
-            raise RuntimeError("dbt parse failed; run `yeelen dbt parse` to see why")
+            raise RuntimeError("dbt parse failed; run `dbt parse --project-dir dbt_project --profiles-dir dbt_project` to see why")
     return manifest
 
 
