@@ -77,10 +77,11 @@ def test_a_prepaid_vending_export_becomes_prepaid_purchases(utility: Utility) ->
             f"WOYOFAL,T-3,2026-10-20T19:00:00Z,{postpaid},,3000,20.5,",
             "WOYOFAL,T-4,2026-10-20T19:00:00Z,,NO-SUCH-METER,3000,20.5,",
             f"WOYOFAL,T-5,2026-10-20T19:00:00Z,{contract},,3000,20.5555,",
+            f"WOYOFAL,T-6,2026-10-20T19:10:00Z,{contract},,3000,20.5,{'9' * 41}",
         ],
     )
     report = take_file(utility.settings, KINDS["prepaid"], path)
-    assert (report.loaded, report.quarantined) == (2, 3)
+    assert (report.loaded, report.quarantined) == (2, 4)
     rows = utility.rows(
         "select partner_reference, amount, energy, month_energy_before, fee_taken, grid_code, purchase_date"
         " from prepaid_purchase order by purchased_at"
@@ -93,6 +94,7 @@ def test_a_prepaid_vending_export_becomes_prepaid_purchases(utility: Utility) ->
     assert reasons[4] == f"contract {postpaid} is postpaid: its energy is billed, not vended"
     assert reasons[5] == "no contract has meter NO-SUCH-METER on 2026-10-20"
     assert reasons[6] == "energy '20.5555' has more than 3 decimal(s)"
+    assert "token" in reasons[7] and "40" in reasons[7], reasons[7]
 
 
 def _partner(utility: Utility, code: str) -> None:

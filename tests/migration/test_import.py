@@ -113,7 +113,11 @@ def test_bad_rows_are_quarantined_with_their_reasons_and_the_rest_loads(settings
     ]
     (folder / "contracts.csv").write_text("\n".join(contracts) + "\n", encoding="utf-8")
     payments = (folder / "payments.csv").read_text(encoding="utf-8").splitlines()
-    payments += ["OLD-2026-003001,CL-0001,,PKN,2026-08-20T10:00:00Z,,5000,XOF,cash,invoices,cash_desk,,,,,posted"]
+    payments += [
+        "OLD-2026-003001,CL-0001,,PKN,2026-08-20T10:00:00Z,,5000,XOF,cash,invoices,cash_desk,,,,,posted",
+        "OLD-2026-004600,CL-0001,,PKN,2026-09-10T10:00:00Z,,2500,XOF,mobile_money,invoices,mm,MTN,TX-77,,,posted",
+        "OLD-2026-004601,CL-0001,,PKN,2026-09-10T10:05:00Z,,2500,XOF,mobile_money,invoices,mm,MTN,TX-77,,,posted",
+    ]
     (folder / "payments.csv").write_text("\n".join(payments) + "\n", encoding="utf-8")
 
     url = str(settings.operational_url)
@@ -121,7 +125,7 @@ def test_bad_rows_are_quarantined_with_their_reasons_and_the_rest_loads(settings
     load_tariffs(settings, lambda message: None)
     report = import_folder(settings, folder)
     assert report.rejected == []
-    assert _counts(url)["customer"] == 3 and _counts(url)["contract"] == 4 and _counts(url)["payment"] == 2
+    assert _counts(url)["customer"] == 3 and _counts(url)["contract"] == 4 and _counts(url)["payment"] == 3
     held = {
         (kind, line): reason
         for kind, line, reason in _rows(
@@ -138,6 +142,7 @@ def test_bad_rows_are_quarantined_with_their_reasons_and_the_rest_loads(settings
         ("import_payments", 4): (
             "the payment of 2026-08-20 is before the customer's opening balance of 2026-09-01, which already counts it"
         ),
+        ("import_payments", 6): "partner_reference TX-77 of MTN is already paid by receipt OLD-2026-004600",
     }
     # The agency is created; the customer replayed and his contract after him.
     from operational_api.db import session_factory, unit_of_work

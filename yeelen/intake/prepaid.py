@@ -90,6 +90,8 @@ class PrepaidVendingKind:
                 )
                 if recorded is not None:
                     raise ValueError(f"transaction_id {reference} of {vendor} is already recorded")
+                token = values.text(row, "token", required=False, max_length=40)
+                channel = values.text(row, "channel", required=False, max_length=20) or "vendor"
             except ValueError as error:
                 result.held[line] = str(error)
                 continue
@@ -104,8 +106,8 @@ class PrepaidVendingKind:
                         "amount": amount,
                         "energy": energy,
                         "grid_code": grid,
-                        "token": values.text(row, "token", required=False, max_length=40),
-                        "channel": values.text(row, "channel", required=False, max_length=20) or "vendor",
+                        "token": token,
+                        "channel": channel,
                         "partner": vendor,
                         "partner_reference": reference,
                     },

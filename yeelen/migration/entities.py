@@ -62,6 +62,7 @@ class Lookups:
         self._maps: dict[tuple[str, str], dict[str, int]] = {}
         self._opening: dict[int, dt.date] | None = None
         self._agencies: dict[int, int] | None = None
+        self._partner_references: dict[tuple[str, str], str] | None = None
 
     def ids(self, table: str, key: str) -> dict[str, int]:
         """Ids of a table's rows by their code."""
@@ -90,6 +91,18 @@ class Lookups:
             self._agencies = {int(customer): int(agency) for customer, agency in rows}
         return self._agencies
 
+    def partner_references(self) -> dict[tuple[str, str], str]:
+        """Receipt numbers of the payments by partner and partner reference (unique together)."""
+        if self._partner_references is None:
+            rows = self.session.execute(
+                text(
+                    "select partner, partner_reference, receipt_number from payment"
+                    " where partner is not null and partner_reference is not null"
+                )
+            ).all()
+            self._partner_references = {(str(p), str(r)): str(receipt) for p, r, receipt in rows}
+        return self._partner_references
+
 
 def _as_date(value: Any) -> dt.date:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
@@ -108,6 +121,8 @@ class Entity:
     existing: Callable[[Session], set[tuple]] | None = None
     before_insert: Callable[[Session, list[dict]], None] | None = None
     after_insert: Callable[[Session, list[dict]], None] | None = None
+    # Checks of a new row (not already imported) against other unique keys of its table.
+    check_new: Prepare | None = None
 
     @property
     def file_name(self) -> str:
@@ -228,6 +243,12 @@ class ImportKind:
                 result.skipped += 1
                 result.present.add(line)
                 continue
+            if entity.check_new is not None:
+                try:
+                    entity.check_new(values_out, row, lookups)
+                except ValueError as error:
+                    result.held[line] = str(error)
+                    continue
             good.append(values_out | {"created_at": now, "updated_at": now})
         table: Table = metadata.tables[entity.table]
         if entity.before_insert is not None and good:
@@ -339,6 +360,18 @@ def _payment(values_out: dict, row: dict, lookups: Lookups) -> None:
     values_out["cash_session_id"] = None
     values_out["status_reason"] = None
     values_out["idempotency_key"] = f"migration:{values_out['receipt_number']}"[:120]
+
+
+def _payment_partner_unique(values_out: dict, row: dict, lookups: Lookups) -> None:
+    """A partner's transaction is paid once: its reference may not come back under another receipt."""
+    partner, reference = values_out.get("partner"), values_out.get("partner_reference")
+    if not partner or not reference:
+        return
+    known = lookups.partner_references()
+    receipt = known.get((partner, reference))
+    if receipt is not None:
+        raise ValueError(f"partner_reference {reference} of {partner} is already paid by receipt {receipt}")
+    known[(partner, reference)] = values_out["receipt_number"]
 
 
 def _number_payments(session: Session, rows: list[dict]) -> None:
@@ -639,6 +672,7 @@ ENTITIES: tuple[Entity, ...] = (
         ("receipt_number",),
         "Payments received after the opening balances' date (they move the balance)",
         prepare=_payment,
+        check_new=_payment_partner_unique,
         before_insert=_number_payments,
         after_insert=_payment_entries,
     ),
