@@ -12,7 +12,9 @@
       season   the same months as the recent ones, a year earlier;
       history  every period before the recent ones, back to suspect_history_months (for the usual level, its
                upper quartile: the level the customer keeps most of the time when not on holiday);
-      before / after each meter intervention of the last suspect_intervention_months.
+      before / after each meter intervention of the last suspect_intervention_months;
+      stuck    the real readings of the last suspect_stuck_months: how many of the latest ones in a row show the
+               same index on the same meter (estimates in between are left out: they do not read the meter).
 -#}
 {%- set recent = var('suspect_recent_months') -%}
 
@@ -68,8 +70,7 @@ periods as (
             else 0
         end as in_season,
         case when consumption.period_end <= evaluation.recent_from then 1 else 0 end as in_history,
-        case when consumption.period_end > evaluation.estimate_from then 1 else 0 end as in_estimate_window,
-        case when consumption.period_start >= evaluation.stuck_from then 1 else 0 end as in_stuck_window
+        case when consumption.period_end > evaluation.estimate_from then 1 else 0 end as in_estimate_window
     from {{ ref('fct_consumption') }} as consumption
     cross join evaluation
     where consumption.consumption is not null
@@ -100,11 +101,20 @@ contract_levels as (
         {'name': 'level_rate', 'condition': 'is_real = 1 and in_history = 1', 'quantile': 'upper_quartile'},
     ], [
         'max(case when is_real = 1 and in_recent = 1 then daily_rate end) as recent_max_rate',
-        'max(case when is_real = 1 and in_recent = 1 then consumption end) as recent_max_consumption',
+        'sum(case when is_real = 1 and in_recent = 1 and consumption = 0 then 1 else 0 end) as recent_zero_periods',
         'sum(case when in_estimate_window = 1 then is_estimated else 0 end) as estimated_periods',
-        'sum(case when is_real = 1 and in_stuck_window = 1 then 1 else 0 end) as stuck_periods',
-        'max(case when is_real = 1 and in_stuck_window = 1 then consumption end) as stuck_max_consumption',
     ]) }}
+),
+
+latest_periods as (
+    -- The latest real period of the recent window: a whole reading cycle without consumption is a meter that
+    -- stopped, whatever the periods before it.
+    select
+        contract_id,
+        consumption,
+        row_number() over (partition by contract_id order by period_end desc, period_start desc) as recency
+    from periods
+    where is_real = 1 and in_recent = 1
 ),
 
 windowed as (
@@ -162,6 +172,43 @@ largest_falls as (
             partition by contract_id, intervention_group order by fall desc, intervention_date desc
         ) as fall_rank
     from intervention_falls
+),
+
+stuck_readings as (
+    -- The real readings of the stuck window, latest first: failed visits have no index, estimates do not read
+    -- the meter.
+    select
+        readings.contract_id,
+        readings.meter_id,
+        readings.index_value,
+        row_number() over (
+            partition by readings.contract_id order by readings.reading_date desc, readings.reading_id desc
+        ) as recency
+    from {{ ref('stg_operational__readings') }} as readings
+    cross join evaluation
+    where readings.index_value is not null
+        and not ({{ is_true('readings.is_estimate') }})
+        and readings.reading_date > evaluation.stuck_from
+        and readings.reading_date <= evaluation.evaluation_date
+),
+
+index_runs as (
+    -- How many of the latest real readings in a row show the latest one's index on the latest one's meter: those
+    -- before the first (latest first) that differs, or all of them.
+    select
+        stuck_readings.contract_id,
+        coalesce(
+            min(case
+                when stuck_readings.meter_id <> latest.meter_id or stuck_readings.index_value <> latest.index_value
+                    then stuck_readings.recency
+            end) - 1,
+            count(*)
+        ) as same_index_readings
+    from stuck_readings
+    inner join stuck_readings as latest
+        on stuck_readings.contract_id = latest.contract_id
+        and latest.recency = 1
+    group by stuck_readings.contract_id
 ),
 
 reading_signals as (
@@ -239,18 +286,12 @@ select
     contract_levels.level_rate,
     cast(coalesce(contract_levels.level_rate_count, 0) as integer) as history_periods,
     cast(coalesce(contract_levels.recent_rate_count, 0) as integer) as recent_real_periods,
-    contract_levels.recent_max_consumption,
+    cast(coalesce(contract_levels.recent_zero_periods, 0) as integer) as recent_zero_periods,
+    latest_periods.consumption as latest_consumption,
     cast(coalesce(contract_levels.estimated_periods, 0) as integer) as estimated_periods,
-    -- Real readings in a row at the same index: real periods of the window, all of them without consumption
-    -- (n periods between n + 1 readings).
-    cast(case
-        when contract_levels.stuck_periods > 0 then contract_levels.stuck_periods + 1
-        else 0
-    end as integer) as stuck_window_readings,
-    case
-        when contract_levels.stuck_periods > 0 and contract_levels.stuck_max_consumption = 0 then 1
-        else 0
-    end as same_index,
+    -- The latest real readings in a row at the same index on the same meter (1 when the index moved at the last
+    -- one, 0 without a real reading in the window).
+    cast(coalesce(index_runs.same_index_readings, 0) as integer) as same_index_readings,
     intervention_fall.fall as intervention_fall,
     intervention_fall.intervention_date,
     replacement_fall.fall as replacement_fall,
@@ -269,6 +310,10 @@ select
 from contracts
 cross join evaluation
 left join contract_levels on contracts.contract_id = contract_levels.contract_id
+left join latest_periods
+    on contracts.contract_id = latest_periods.contract_id
+    and latest_periods.recency = 1
+left join index_runs on contracts.contract_id = index_runs.contract_id
 left join reading_signals on contracts.contract_id = reading_signals.contract_id
 left join broken_seals on contracts.contract_id = broken_seals.contract_id
 left join largest_falls as intervention_fall

@@ -44,10 +44,8 @@ rules as (
         case when fall_habit >= {{ threshold }} then 1 else 0 end as rule_fall_habit,
         case when fall_season >= {{ threshold }} then 1 else 0 end as rule_fall_season,
         case when fall_level >= {{ threshold }} then 1 else 0 end as rule_fall_level,
-        case when recent_real_periods > 0 and recent_max_consumption = 0 then 1 else 0 end as rule_zero_active,
-        case
-            when same_index = 1 and stuck_window_readings >= {{ var('suspect_stuck_readings') }} then 1 else 0
-        end as rule_index_stuck,
+        case when latest_consumption = 0 then 1 else 0 end as rule_zero_active,
+        case when same_index_readings >= {{ var('suspect_stuck_readings') }} then 1 else 0 end as rule_index_stuck,
         case
             when recent_periods > 0
                 and recent_rate < {{ var('suspect_min_load_factor') }} * power_daily_capacity then 1

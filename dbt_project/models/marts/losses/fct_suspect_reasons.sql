@@ -39,10 +39,10 @@ reasons as (
     select
         contract_id,
         'ZERO_ACTIVE',
-        cast(recent_real_periods as {{ type_double() }}),
-        {{ dbt.concat([text_literal(labels['ZERO_ACTIVE'].label_fr ~ ' : '), as_text('recent_real_periods'),
+        cast(recent_zero_periods as {{ type_double() }}),
+        {{ dbt.concat([text_literal(labels['ZERO_ACTIVE'].label_fr ~ ' : '), as_text('recent_zero_periods'),
             text_literal(' période(s) relevée(s) à zéro')]) }},
-        {{ dbt.concat([text_literal(labels['ZERO_ACTIVE'].label_en ~ ': '), as_text('recent_real_periods'),
+        {{ dbt.concat([text_literal(labels['ZERO_ACTIVE'].label_en ~ ': '), as_text('recent_zero_periods'),
             "' period(s) read at zero'"]) }}
     from rules
     where rule_zero_active = 1
@@ -50,10 +50,10 @@ reasons as (
     select
         contract_id,
         'INDEX_STUCK',
-        cast(stuck_window_readings as {{ type_double() }}),
-        {{ dbt.concat([text_literal(labels['INDEX_STUCK'].label_fr ~ ' : '), as_text('stuck_window_readings'),
+        cast(same_index_readings as {{ type_double() }}),
+        {{ dbt.concat([text_literal(labels['INDEX_STUCK'].label_fr ~ ' : '), as_text('same_index_readings'),
             text_literal(' relevés au même index')]) }},
-        {{ dbt.concat([text_literal(labels['INDEX_STUCK'].label_en ~ ': '), as_text('stuck_window_readings'),
+        {{ dbt.concat([text_literal(labels['INDEX_STUCK'].label_en ~ ': '), as_text('same_index_readings'),
             "' readings at the same index'"]) }}
     from rules
     where rule_index_stuck = 1
