@@ -4,6 +4,7 @@ rejection with a reason) by the roles that hold the right."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import urllib.parse
@@ -101,18 +102,17 @@ def test_a_supervisor_approves_a_simulation_through_the_api(published: Settings,
 def test_a_supervisor_of_thies_sends_a_simulation_back_with_its_reason(published: Settings, own_api: str) -> None:
     app = run_screen("billing-control", login="supervisor-ths")
     app.selectbox(key="billing.batch").set_value(3).run()
-    reject = next(button for button in app.button if button.label == "Rejeter le lot")
-    reason = next(field for field in app.text_input if field.label == "Motif du rejet")
 
-    reason.set_value("  ").run()
-    reject.click().run()
+    def reject(reason: str) -> None:
+        next(field for field in app.text_input if field.label == "Motif du rejet").set_value(reason)
+        next(button for button in app.button if button.label == "Rejeter le lot").click().run()
+        assert_no_exception(app)
+
+    reject("  ")
     assert [item.value for item in app.warning] == ["Donnez le motif du rejet."]
     assert api_get("/billing/batches/3")["status"] == "simulated", "nothing sent without a reason"
 
-    next(field for field in app.text_input if field.label == "Motif du rejet").set_value("Index de mars à revoir").run()
-    next(button for button in app.button if button.label == "Rejeter le lot").click().run()
-    assert_no_exception(app)
-    print([item.value for item in app.warning], [item.value for item in app.error], captions(app), api_get("/billing/batches/3"))
+    reject("Index de mars à revoir")
     assert "Lot LOT-2026-04-THS rejeté." in [item.value for item in app.success]
     batch = api_get("/billing/batches/3")
     assert (batch["status"], batch["status_reason"], batch["decided_by"]) == (
@@ -132,3 +132,22 @@ def test_a_manager_sees_every_batch(published: Settings) -> None:
     app = run_screen("billing-control", login="manager")
 
     assert sorted(app.dataframe[0].value["reference"]) == sorted(batch[1] for batch in marts_fixture.BATCHES)
+
+
+def test_a_billing_clerk_opens_a_batch_through_the_api(published: Settings, own_api: str) -> None:
+    app = run_screen("billing-control")
+    next(field for field in app.date_input if field.label == "Mois facturé").set_value(dt.date(2026, 5, 14))
+    next(field for field in app.text_input if field.label == "Nom").set_value("Mai 2026 Dakar")
+    next(button for button in app.button if button.label == "Ouvrir le lot").click().run()
+
+    assert_no_exception(app)
+    opened = [batch for batch in api_get("/billing/batches") if batch["name"] == "Mai 2026 Dakar"]
+    assert [(batch["billing_month"], batch["status"], batch["agency_id"]) for batch in opened] == [
+        ("2026-05-01", "open", 1)
+    ]
+    assert [item.value for item in app.success] == [
+        f"Lot {opened[0]['reference']} ouvert ; il sera simulé au prochain passage du pipeline."
+    ]
+    events = api_get("/audit/events", action="billing.batch.create")
+    assert [(event["actor"], event["entity_key"]) for event in events] == [("billing-clerk-dkp", str(opened[0]["id"]))]
+    assert opened[0]["reference"] in list(app.dataframe[0].value["reference"]), "listed live, before any simulation"

@@ -116,8 +116,9 @@ def test_supervision_draws_its_figures_and_map_in_chromium(running_app: str) -> 
         assert values[2].strip() == format_number(expected["electricity_kwh"], language="fr")
 
         # Leaflet came from the app, and drew one marker per transformer and substation, and the legend.
+        # The map's frame may still be mounting (or replaced by a rerun) when the script run is over: wait for it.
+        assert wait_for(lambda: len(map_frames(page)) == 1, timeout=60), "the screen shows one map"
         frames = map_frames(page)
-        assert len(frames) == 1
         assert frames[0].evaluate("window.L && L.version") == "1.9.4"
         assert wait_for(lambda: count_in_maps(page, "path.yeelen-transformer") == len(marts_fixture.TRANSFORMERS))
         assert count_in_maps(page, "path.yeelen-substation") == len(marts_fixture.SUBSTATIONS)

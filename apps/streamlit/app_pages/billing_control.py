@@ -28,6 +28,7 @@ BATCH_COLUMNS = {
     "simulated_amount_minor": "column.simulated_amount",
     "invoiced_amount_minor": "column.invoiced_amount",
 }
+BATCH_COUNTS = ("contracts", "billable", "held", "not_billed", "alerts")
 BILL_COLUMNS = {
     "contract_reference": "column.contract",
     "customer_name": "column.customer_name",
@@ -70,10 +71,15 @@ def batches_and_their_state(scope: Scope) -> tuple[pd.DataFrame, int | None]:
     if batches.empty:
         st.info(t("billing.no_batch"))
         return batches, None
-    shown = batches.assign(status=[coded("batch", value) for value in batches["status"]])
+    shown = batches.assign(
+        status=[coded("batch", value) for value in batches["status"]],
+        status_reason=[value if isinstance(value, str) and value else "—" for value in batches["status_reason"]],
+    )
     headers = {name: label for name, label in labels(BATCH_COLUMNS).items() if name in shown.columns}
+    amounts = {name: money for name in ("simulated_amount_minor", "invoiced_amount_minor") if name in headers}
+    counts = {name: format_number for name in BATCH_COUNTS if name in headers}
     st.dataframe(
-        shown.style.format({"simulated_amount_minor": money, "invoiced_amount_minor": money}, na_rep="—"),
+        shown.style.format(amounts | counts, na_rep="—"),
         hide_index=True,
         width="stretch",
         column_order=list(headers),
