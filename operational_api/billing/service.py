@@ -302,15 +302,15 @@ def issue_batch(
         .where(draft.c.batch_id == batch_id)
         .subquery("ordered")
     )
-    due = case(
-        *[
-            (draft.c.category == category, bindparam(f"due_{index}", value=day, type_=Date))
-            for index, (category, day) in enumerate(sorted(dues.items()))
-        ],
-        else_=bindparam(
-            "due_default", value=issue_date + dt.timedelta(days=int(due_days.get("default", 15))), type_=Date
-        ),
+    default_due = bindparam(
+        "due_default", value=issue_date + dt.timedelta(days=int(due_days.get("default", 15))), type_=Date
     )
+    whens = [
+        (draft.c.category == category, bindparam(f"due_{index}", value=day, type_=Date))
+        for index, (category, day) in enumerate(sorted(dues.items()))
+    ]
+    # Without a category of its own, every invoice is due on the default day (a CASE needs at least one WHEN).
+    due = case(*whens, else_=default_due) if whens else default_due
     now = utcnow()
     invoice = Invoice.__table__
     session.execute(

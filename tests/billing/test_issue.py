@@ -218,3 +218,20 @@ def test_only_an_approved_unchanged_simulation_is_issued(factory) -> None:
         _issue(factory, batch_id)
     with unit_of_work(factory) as session, pytest.raises(BatchStateError, match="cannot receive a new simulation"):
         service.store_simulation(session=session, batch_id=batch_id, bills=bills, lines=lines, actor="pipeline")
+
+
+def test_a_batch_without_bills_issues_nothing_and_closes(factory) -> None:
+    batch_id = _approved_batch(factory, count=0)
+    with unit_of_work(factory) as session:
+        report = service.issue_batch(
+            session=session,
+            batch_id=batch_id,
+            actor="chief",
+            issue_date=ISSUE_DATE,
+            due_days={"default": 15},
+            currency="XOF",
+        )
+    assert (report.invoices, report.amount) == (0, 0)
+    assert _count(factory, Invoice) == 0
+    with factory() as session:
+        assert session.get(BillingBatch, batch_id).status == "issued"
