@@ -128,6 +128,12 @@ def stage_open_batch(end_month: str) -> dict:
         batch_id = batch.id
     engine.dispose()
     run_ingestion(settings)
+    # Staging is materialised: the new batch reaches the billing models once its staging table is rebuilt.
+    from yeelen.transform import run_dbt
+
+    outcome = run_dbt(settings, ["run", "--select", "stg_operational__billing_batches"])
+    if not outcome.success:
+        raise RuntimeError(f"dbt run failed: {outcome.failures}")
     return {"batch_id": batch_id}
 
 
