@@ -71,9 +71,16 @@
     from (
         select
             bounded.*,
-            {{ days_between('bounded.period_start', 'bounded.period_end') }} as total_days,
+            {#- A period that opens and closes on the same day (two readings that day) is one day long. -#}
+            case
+                when bounded.period_end = bounded.period_start then 1
+                else {{ days_between('bounded.period_start', 'bounded.period_end') }}
+            end as total_days,
             {{ days_between('bounded.period_start', 'bounded.part_start') }} as days_before,
-            {{ days_between('bounded.period_start', 'bounded.part_end') }} as days_through
+            case
+                when bounded.period_end = bounded.period_start then 1
+                else {{ days_between('bounded.period_start', 'bounded.part_end') }}
+            end as days_through
         from (
             select
                 periods.bill_key,

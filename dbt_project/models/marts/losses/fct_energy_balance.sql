@@ -264,8 +264,13 @@ select
         as non_technical_share,
     cast(trended.average_price as decimal(18, 4)) as average_price,
     trended.price_source,
-    {{ float_to_minor('trended.loss * trended.average_price') }} as loss_value_minor,
-    {{ float_to_minor('trended.non_technical_loss * trended.average_price') }} as non_technical_value_minor,
+    {#- Both as wide decimals: a large loss times a price overflows eighteen digits. -#}
+    {{ float_to_minor(
+        'cast(trended.loss as decimal(38, 6)) * cast(trended.average_price as decimal(38, 4))'
+    ) }} as loss_value_minor,
+    {{ float_to_minor(
+        'cast(trended.non_technical_loss as decimal(38, 6)) * cast(trended.average_price as decimal(38, 4))'
+    ) }} as non_technical_value_minor,
     cast(trended.previous_loss_share as decimal(12, 4)) as previous_loss_share,
     cast(trended.trend_loss_share as decimal(12, 4)) as trend_loss_share,
     cast(trended.loss_share - trended.trend_loss_share as decimal(12, 4)) as loss_share_change,
