@@ -74,10 +74,11 @@ def run_dbt(settings: Settings, args: Sequence[str], target_path: Path | None = 
 
     command = [*args, "--project-dir", str(settings.dbt_project_dir), "--profiles-dir", str(settings.dbt_project_dir)]
     environment = dbt_environment(settings)
-    if target_path is not None:
-        # Separate compiled output and logs, so runs for other targets or in parallel never mix their files.
-        command += ["--target-path", str(target_path)]
-        environment["DBT_LOG_PATH"] = str(Path(target_path) / "logs")
+    # Compiled output and logs live with the stores they describe (by default under the home), so runs for other
+    # utilities, other targets or in parallel never mix their files or reuse another run's parse.
+    target_path = Path(target_path) if target_path is not None else Path(settings.home) / "dbt" / "target"
+    command += ["--target-path", str(target_path)]
+    environment["DBT_LOG_PATH"] = str(target_path / "logs")
     with _environment(environment):
         result = dbtRunner().invoke(command)
     failures: list[str] = []
