@@ -20,10 +20,9 @@ class PipelineOutcome:
 
 
 def prepare_dagster_home(settings: Settings) -> None:
-    """Point Dagster at the product's own instance folder, so runs started here appear in its UI."""
+    """Create the product's own Dagster instance folder, so runs started here appear in its UI."""
     settings.ensure_home()
     home = settings.dagster_home
-    os.environ["DAGSTER_HOME"] = str(home)
     config = home / "dagster.yaml"
     if not config.exists():
         config.write_text("telemetry:\n  enabled: false\n", encoding="utf-8")
@@ -39,13 +38,21 @@ def run_job(
     import dagster as dg
 
     from orchestration.definitions import defs
+    from yeelen.transform import environment_applied
 
+    settings.ensure_home()
     prepare_dagster_home(settings)
-    os.environ.setdefault("YEELEN_HOME", str(settings.home))
-    definitions = defs()
-    job = definitions.resolve_job_def(job_name)
-    with dg.DagsterInstance.get() as instance:
-        result = job.execute_in_process(instance=instance, run_config=run_config or {}, raise_on_error=False)
+    # The job's resources read the settings from the environment; what is set for the run is put back after it, so
+    # nothing run later in this process inherits this utility's home.
+    environment = {
+        "DAGSTER_HOME": str(settings.dagster_home),
+        "YEELEN_HOME": os.environ.get("YEELEN_HOME") or str(settings.home),
+    }
+    with environment_applied(environment):
+        definitions = defs()
+        job = definitions.resolve_job_def(job_name)
+        with dg.DagsterInstance.get() as instance:
+            result = job.execute_in_process(instance=instance, run_config=run_config or {}, raise_on_error=False)
     failures = []
     for event in result.all_events:
         if event.event_type_value == "STEP_FAILURE":

@@ -47,7 +47,19 @@ def dbt_environment(settings: Settings) -> dict[str, str]:
 
 
 @contextmanager
-def _environment(values: dict[str, str]) -> Iterator[None]:
+def dbt_environment_applied(settings: Settings) -> Iterator[None]:
+    """Set the variables the dbt profile reads for the time of a block, then put the previous values back.
+
+    Nothing leaks to what runs next in the same process: another utility's settings read ``YEELEN_*`` variables
+    too, and a warehouse path left behind would point them at this utility's warehouse.
+    """
+    with environment_applied(dbt_environment(settings)):
+        yield
+
+
+@contextmanager
+def environment_applied(values: dict[str, str]) -> Iterator[None]:
+    """Environment variables set for the time of a block; the previous values (or their absence) come back after."""
     saved = {key: os.environ.get(key) for key in values}
     os.environ.update(values)
     try:
@@ -79,7 +91,7 @@ def run_dbt(settings: Settings, args: Sequence[str], target_path: Path | None = 
     target_path = Path(target_path) if target_path is not None else Path(settings.home) / "dbt" / "target"
     command += ["--target-path", str(target_path)]
     environment["DBT_LOG_PATH"] = str(target_path / "logs")
-    with _environment(environment):
+    with environment_applied(environment):
         result = dbtRunner().invoke(command)
     failures: list[str] = []
     timings: dict[str, float] = {}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import dagster as dg
 import duckdb
 
@@ -49,8 +51,12 @@ def test_the_pipeline_runs_in_process_on_a_tiny_utility(settings) -> None:
         str(settings.operational_url), customers=300, months=4, seed=2, end_month="2026-06", demo_dir=settings.demo_dir
     )
     load_tariffs(settings, lambda message: None)
+    environment = dict(os.environ)
     outcome = run_pipeline(settings, full_ingestion=True)
     assert outcome.success
+    # The run leaves the process's environment as it found it: a warehouse path or home left behind would point the
+    # next utility's settings read in this process at this one's stores.
+    assert dict(os.environ) == environment
     with duckdb.connect(str(settings.published_path), read_only=True) as connection:
         transformers = connection.execute("select count(*) from marts.dim_transformers").fetchone()[0]
         contracts = connection.execute("select sum(active_contracts) from marts.dim_transformers").fetchone()[0]

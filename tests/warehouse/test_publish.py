@@ -16,7 +16,6 @@ from yeelen.warehouse import publish as publish_module
 from yeelen.warehouse.publish import publish_marts
 
 
-
 def source_marts(settings: Settings) -> dict[str, int]:
     """The mart tables of the warehouse and their row counts, as the pipeline left them."""
     with duckdb.connect(str(settings.warehouse_path), read_only=True) as connection:

@@ -6,7 +6,7 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
-from orchestration.defs.transform.project import dbt_project, export_dbt_environment
+from orchestration.defs.transform.project import dbt_environment_for_run, dbt_project
 
 
 class YeelenDbtTranslator(DagsterDbtTranslator):
@@ -35,10 +35,13 @@ translator = YeelenDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_as
 @dbt_assets(manifest=dbt_project().manifest_path, project=dbt_project(), dagster_dbt_translator=translator)
 def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     """Build the selected dbt models and run their tests."""
-    export_dbt_environment()
     args = ["build"]
     if context.is_subset:
         # A job building part of the project (a period's billing) runs the tests of what it builds, not the tests
         # that also read models it leaves alone (they may not exist yet on a new warehouse).
         args += ["--indirect-selection", "cautious"]
-    yield from dbt.cli(args, context=context).stream()
+    # The dbt subprocess and Dagster's handle on the adapter read the profile's variables when the invocation
+    # starts; they are not left in this process's environment for whatever runs next.
+    with dbt_environment_for_run():
+        invocation = dbt.cli(args, context=context)
+    yield from invocation.stream()

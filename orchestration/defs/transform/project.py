@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import sys
+from contextlib import AbstractContextManager
 from functools import cache
 from pathlib import Path
 
 from dagster_dbt import DbtCliResource, DbtProject
 
 from yeelen.settings import PROJECT_ROOT, get_settings
-from yeelen.transform import dbt_environment, run_dbt
+from yeelen.transform import dbt_environment_applied, run_dbt
 
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 # Dagster reads its own manifest, so compiling for another target elsewhere never changes what it loads.
@@ -38,7 +38,9 @@ def ensure_manifest() -> Path:
     if not manifest.exists() or manifest.stat().st_mtime < _newest_source_mtime():
         outcome = run_dbt(get_settings(), ["parse", "--quiet"], target_path=DBT_PROJECT_DIR / DAGSTER_TARGET_PATH)
         if not outcome.success:
-            raise RuntimeError("dbt parse failed; run `dbt parse --project-dir dbt_project --profiles-dir dbt_project` to see why")
+            raise RuntimeError(
+                "dbt parse failed; run `dbt parse --project-dir dbt_project --profiles-dir dbt_project` to see why"
+            )
     return manifest
 
 
@@ -70,6 +72,6 @@ def dbt_cli_resource() -> DbtCliResource:
     )
 
 
-def export_dbt_environment() -> None:
-    """Set the variables the dbt profile reads, for the dbt subprocesses of this run."""
-    os.environ.update(dbt_environment(get_settings()))
+def dbt_environment_for_run() -> AbstractContextManager[None]:
+    """The variables the dbt profile reads, set while a dbt subprocess of this run starts and restored after."""
+    return dbt_environment_applied(get_settings())
