@@ -416,6 +416,8 @@ CATALOGUE["fr"].update(
         "losses.caption": "Bilan énergétique par départ et par poste : énergie injectée, consommée, pertes "
         "techniques et non techniques.",
         "losses.table_title": "Bilans par {level}",
+        "losses.table_limited": "Les {shown} bilans aux pertes les plus fortes sont listés (sur {total}) ; "
+        "l'export les contient tous, et choisir une agence montre les autres.",
         "losses.map_title": "Carte des pertes",
         "losses.map_limited": "Les {shown} bilans aux pertes les plus fortes sont sur la carte (sur {total}) ; "
         "choisissez une agence pour voir les autres.",
@@ -697,6 +699,8 @@ CATALOGUE["fr"].update(
         "billing.tab.not_billed": "Non facturés",
         "billing.no_bill": "Aucune facture simulée.",
         "billing.bills_limited": "Les {count} plus grosses factures sont affichées.",
+        "billing.alerts_limited": "Les {count} premières alertes sont affichées ; choisissez une alerte pour voir "
+        "les autres.",
         "billing.lines_of": "Lignes de la facture du contrat {contract}",
         "billing.no_alert": "Aucune alerte de contrôle.",
         "billing.all_billed": "Tous les contrats du lot sont facturés.",
@@ -933,6 +937,8 @@ CATALOGUE["en"].update(
         "losses.caption": "Energy balance per feeder and transformer: energy delivered, consumed, technical and "
         "non-technical losses.",
         "losses.table_title": "Balances per {level}",
+        "losses.table_limited": "The {shown} balances with the highest losses are listed (of {total}); the export "
+        "holds them all, and choosing an agency shows the others.",
         "losses.map_title": "Map of losses",
         "losses.map_limited": "The {shown} balances with the highest losses are on the map (of {total}); choose "
         "an agency to see the others.",
@@ -1208,6 +1214,7 @@ CATALOGUE["en"].update(
         "billing.tab.not_billed": "Not billed",
         "billing.no_bill": "No simulated bill.",
         "billing.bills_limited": "The {count} largest bills are shown.",
+        "billing.alerts_limited": "The first {count} alerts are shown; choose an alert to see the others.",
         "billing.lines_of": "Lines of the bill of contract {contract}",
         "billing.no_alert": "No control alert.",
         "billing.all_billed": "Every contract of the batch is billed.",

@@ -6,7 +6,7 @@ import contextlib
 import datetime as dt
 import io
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -132,6 +132,16 @@ def agency_choice(scope: Scope, key: str, *, column: object = None, allow_all: b
         format_func=lambda value: everything if value is None else f"{agencies[value].name} ({agencies[value].code})",
         key=key,
     )
+
+
+def styled(frame: pd.DataFrame, columns: Iterable[str], formats: dict, na_rep: str | None = None):
+    """The shown ``columns`` of ``frame`` with their display ``formats`` (pandas' Styler).
+
+    The Styler works cell by cell: a frame carrying every column of a mart costs seconds on a few thousand rows, so
+    only the columns on the screen go through it (row order, and so a table's selection, is unchanged).
+    """
+    shown = [name for name in columns if name in frame.columns]
+    return frame[shown].style.format({name: format for name, format in formats.items() if name in shown}, na_rep=na_rep)
 
 
 def exports(frame: pd.DataFrame, *, name: str, key: str, headers: dict[str, str] | None = None) -> None:

@@ -56,7 +56,14 @@ def test_batches_and_the_simulation_of_dakar(published: Settings) -> None:
     assert cards["Contrats"] == "3" and cards["Facturables"] == "2" and cards["Bloqués"] == "1"
     assert cards["Alertes"] == "2"
     assert list(frame_with(app, "bill_key")["contract_reference"]) == ["P0000001", "P0000002"]
+    # Only the open tab is run: the alerts and the contracts not billed appear when their tab is chosen.
+    assert not any("alert_code" in frame.value.columns for frame in app.dataframe)
+    app.session_state["billing.tab"] = "Alertes de contrôle"
+    app.run()
     assert sorted(frame_with(app, "alert_code")["alert_code"]) == ["Facture bloquée", "Très au-dessus de l'habitude"]
+    assert not any("bill_key" in frame.value.columns for frame in app.dataframe)
+    app.session_state["billing.tab"] = "Non facturés"
+    app.run()
     not_billed = frame_with(app, "bill_status")
     assert list(not_billed["reason_code"]) == ["Deuxième estimation de suite"]
     assert list(not_billed["contract_reference"]) == ["P0000003"]

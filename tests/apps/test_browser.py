@@ -75,6 +75,27 @@ def markers(page, selector: str) -> int:
         return -1
 
 
+PATH_CLASSES = "() => Array.from(document.querySelectorAll('path')).map(path => path.className.baseVal)"
+
+
+def map_diagnosis(page) -> dict:
+    """What the page holds when a map does not show what it should: its problems, and what each map drew."""
+    from scripts.streamlit_browser import map_frames, problems
+
+    drawn = []
+    for frame in map_frames(page):
+        try:
+            drawn.append(frame.evaluate(PATH_CLASSES))
+        except Exception as error:  # noqa: BLE001 - a frame replaced meanwhile
+            drawn.append(str(error)[:200])
+    return {
+        "problems": problems(page),
+        "iframes": page.locator('[data-testid="stMainBlockContainer"] iframe').count(),
+        "paths_per_map": drawn,
+        "text": page.locator('[data-testid="stMainBlockContainer"]').inner_text()[:1500],
+    }
+
+
 def menu_of(page) -> list[str]:
     """Titles of the menu's entries (each link also holds its icon's name, on a line of its own)."""
     return [text.strip().splitlines()[-1] for text in page.locator('[data-testid="stSidebarNav"] a').all_inner_texts()]
@@ -184,15 +205,14 @@ def test_each_role_opens_every_screen_of_its_menu(running_app: str, role: str) -
                     screen.url_path,
                     markers(page, selector),
                     count,
+                    map_diagnosis(page),
                 )
             if screen.url_path == "customer-account":
                 page.get_by_label("Rechercher un client").fill("Ndiaye")
                 page.keyboard.press("Enter")
                 page.wait_for_selector('[data-testid="stMetricValue"]', timeout=120_000)
                 wait_for_screen(page, timeout_ms=120_000)
-                assert wait_for(lambda: markers(page, "path.yeelen-premises") == 1), markers(
-                    page, "path.yeelen-premises"
-                )
+                assert wait_for(lambda: markers(page, "path.yeelen-premises") == 1), map_diagnosis(page)
                 assert problems(page) == []
             path = screenshot(page, SCREENSHOTS / f"{screen.url_path}-{role}.png")
             assert path.stat().st_size > 10_000

@@ -112,6 +112,25 @@ def test_losses_per_transformer_on_a_map_coloured_by_loss(published: Settings) -
     assert len(app.dataframe[0].value) == len(marts_fixture.FEEDERS)
 
 
+def test_the_losses_table_lists_the_worst_and_exports_them_all(published: Settings, monkeypatch) -> None:
+    from data import losses
+
+    monkeypatch.setattr(losses, "TABLE_LIMIT", 2)
+    app = run_screen("losses")
+
+    assert_no_exception(app)
+    listed = app.dataframe[0].value
+    assert len(listed) == 2
+    assert list(listed["loss_share"]) == sorted(listed["loss_share"], reverse=True)
+    total = len(marts_fixture.TRANSFORMERS)
+    assert f"Les 2 bilans aux pertes les plus fortes sont listés (sur {total})" in " ".join(
+        caption.value for caption in app.caption
+    )
+    app.button(key="losses.export.prepare").click().run()
+    workbook = next(app.session_state[key] for key in app.session_state if key.startswith("losses.export.xlsx."))
+    assert openpyxl.load_workbook(io.BytesIO(workbook)).active.max_row == total + 1, "the export holds every balance"
+
+
 def test_a_transformer_drills_down_to_its_customers_and_suspects(published: Settings) -> None:
     app = run_screen("losses")
     app.selectbox(key="losses.equipment").set_value(1002).run()

@@ -11,7 +11,7 @@ from auth import User, show_refusal
 from data import billing
 from data.scope import Scope
 from i18n import current_language, format_number, has_label, labels, month_label, t
-from ui import exports, local_today, money, problems_as_messages, signed_in_user
+from ui import exports, local_today, money, problems_as_messages, signed_in_user, styled
 
 DONE_KEY = "billing.done"
 BATCH_COLUMNS = {
@@ -28,6 +28,7 @@ BATCH_COLUMNS = {
     "simulated_amount_minor": "column.simulated_amount",
     "invoiced_amount_minor": "column.invoiced_amount",
 }
+TAB_KEY = "billing.tab"
 BATCH_COUNTS = ("contracts", "billable", "held", "not_billed", "alerts")
 BILL_COLUMNS = {
     "contract_reference": "column.contract",
@@ -117,15 +118,21 @@ def simulation(batch: pd.Series, scope: Scope) -> None:
     if not figures["contracts"]:
         st.info(t("billing.no_simulation"))
         return
+    # Only the open tab is run: each holds a list of thousands of rows on a large batch.
     bills_tab, alerts_tab, not_billed_tab = st.tabs(
-        [t("billing.tab.bills"), t("billing.tab.alerts"), t("billing.tab.not_billed")]
+        [t("billing.tab.bills"), t("billing.tab.alerts"), t("billing.tab.not_billed")],
+        key=TAB_KEY,
+        on_change="rerun",
     )
-    with bills_tab:
-        draft_bills(int(batch["id"]), scope)
-    with alerts_tab:
-        control_alerts(int(batch["id"]), scope)
-    with not_billed_tab:
-        contracts_not_billed(int(batch["id"]), scope, str(batch.get("reference") or batch["id"]))
+    if bills_tab.open:
+        with bills_tab:
+            draft_bills(int(batch["id"]), scope)
+    if alerts_tab.open:
+        with alerts_tab:
+            control_alerts(int(batch["id"]), scope)
+    if not_billed_tab.open:
+        with not_billed_tab:
+            contracts_not_billed(int(batch["id"]), scope, str(batch.get("reference") or batch["id"]))
 
 
 def draft_bills(batch_id: int, scope: Scope) -> None:
@@ -136,7 +143,7 @@ def draft_bills(batch_id: int, scope: Scope) -> None:
         return
     headers = labels(BILL_COLUMNS)
     selection = st.dataframe(
-        bills.style.format({"total_minor": money, "consumption": format_number}),
+        styled(bills, [*headers, "bill_key"], {"total_minor": money, "consumption": format_number}),
         hide_index=True,
         width="stretch",
         column_order=list(headers),
@@ -187,13 +194,15 @@ def control_alerts(batch_id: int, scope: Scope) -> None:
     shown = frame.assign(alert_code=[coded("alert", code) for code in frame["alert_code"]])
     headers = labels(ALERT_COLUMNS)
     st.dataframe(
-        shown.style.format({"total_minor": money, "consumption": format_number}, na_rep="—"),
+        styled(shown, headers, {"total_minor": money, "consumption": format_number}, na_rep="—"),
         hide_index=True,
         width="stretch",
         column_order=list(headers),
         column_config={name: st.column_config.Column(label) for name, label in headers.items()},
         key="billing.alerts",
     )
+    if len(frame) >= billing.BILL_LIMIT:
+        st.caption(t("billing.alerts_limited", count=billing.BILL_LIMIT))
 
 
 def contracts_not_billed(batch_id: int, scope: Scope, reference: str) -> None:

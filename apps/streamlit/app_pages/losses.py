@@ -12,7 +12,7 @@ from data import losses
 from data.scope import Scope
 from data.warehouse import settings
 from i18n import current_language, format_number, format_percent, labels, month_label, t
-from ui import agency_choice, exports, money, problems_as_messages, signed_in_user
+from ui import agency_choice, exports, money, problems_as_messages, signed_in_user, styled
 
 BALANCE_COLUMNS = {
     "equipment_code": "column.equipment_code",
@@ -100,8 +100,12 @@ def balance_table_and_map(balances, level: str) -> int | None:
         trend=[t(f"trend.{value}") if isinstance(value, str) else "—" for value in balances["trend"]],
         trust_issue=[t(f"trust.{value}") if isinstance(value, str) else "✔" for value in balances["trust_issue"]],
     )
+    # The worst balances are listed, as many as the map draws; the export holds them all.
+    listed = shown.head(losses.TABLE_LIMIT)
     selection = st.dataframe(
-        shown.style.format(
+        styled(
+            listed,
+            headers,
             {
                 "delivered": format_number,
                 "consumed": format_number,
@@ -109,7 +113,7 @@ def balance_table_and_map(balances, level: str) -> int | None:
                 "loss_share": format_percent,
                 "non_technical_share": format_percent,
                 "non_technical_value_minor": money,
-            }
+            },
         ),
         hide_index=True,
         width="stretch",
@@ -119,6 +123,8 @@ def balance_table_and_map(balances, level: str) -> int | None:
         selection_mode="single-row",
         key="losses.table",
     )
+    if len(shown) > len(listed):
+        st.caption(t("losses.table_limited", shown=len(listed), total=len(shown)))
     exports(shown[list(headers)], name=f"bilan-{level}", key="losses.export", headers=headers)
 
     st.subheader(t("losses.map_title"))

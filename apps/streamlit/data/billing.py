@@ -22,7 +22,11 @@ from data.frames import dates, numbers
 from data.scope import Scope, agency_filter
 from data.warehouse import MartsUnavailable, fetch
 
-BILL_LIMIT = 5000
+# The most bills (and alerts) listed for a batch, largest first. The Styler that formats their amounts works cell
+# by cell, so a longer list would cost the screen seconds on every rerun; the alerts' filter narrows the list.
+BILL_LIMIT = 1000
+# The most contracts listed as held or not billed (a plain table, exported whole as the list of contracts to chase).
+NOT_BILLED_LIMIT = 5000
 LIST = ("GET", "/billing/batches")
 CREATE = ("POST", "/billing/batches")
 APPROVE = ("POST", "/billing/batches/{id}/approve")
@@ -231,7 +235,7 @@ def alerts(batch_id: int, scope: Scope, alert: str | None) -> pd.DataFrame:
 def not_billed(batch_id: int, scope: Scope) -> pd.DataFrame:
     """Contracts of the batch that are held or not billed, with the reason."""
     where, parameters = agency_filter("bills.agency_id", scope)
-    frame = fetch(NOT_BILLED_SQL.format(where=where, limit=BILL_LIMIT), batch_id=int(batch_id), **parameters)
+    frame = fetch(NOT_BILLED_SQL.format(where=where, limit=NOT_BILLED_LIMIT), batch_id=int(batch_id), **parameters)
     return dates(frame, DATES)
 
 

@@ -17,6 +17,8 @@ from data.warehouse import NoPublishedMarts, fetch
 
 # The most equipment drawn on the map at once: beyond, the page lists the worst and asks for a narrower filter.
 MAP_LIMIT = 1500
+# The most balances listed in the table, worst first (the export holds them all): the same as the map draws.
+TABLE_LIMIT = MAP_LIMIT
 # The most customers listed for one transformer (a large one feeds a few hundred).
 CUSTOMER_LIMIT = 2000
 
