@@ -130,14 +130,15 @@ def main() -> None:
     finally:
         if args.home is None and not args.keep:
             shutil.rmtree(home, ignore_errors=True)
-    from_generation = None
+    # A utility measured as it is: its own size and history, from the generator's record.
+    customers, months = args.customers, args.months
     if args.home:
         generation = home / "demo" / "generation.json"
         if generation.exists():
-            from_generation = json.loads(generation.read_text(encoding="utf-8"))["customers"]
-    customers = from_generation or args.customers
+            record = json.loads(generation.read_text(encoding="utf-8"))
+            customers, months = record["customers"], record["months"]
     losses = sum(ours.values())
-    print(f"\nLoss, suspect and collection models, {customers:,} customers x {args.months} months")
+    print(f"\nLoss, suspect and collection models, {customers:,} customers x {months} months")
     print(f"({os.cpu_count()} cores)")
     for name, seconds in ours.items():
         print(f"  {name:<40}{seconds:>8.2f} s")
@@ -154,7 +155,7 @@ def main() -> None:
         json.dumps(
             {
                 "customers": customers,
-                "months": args.months,
+                "months": months,
                 "cores": os.cpu_count(),
                 "threads": args.threads,
                 "machine": platform.platform(),
