@@ -606,8 +606,12 @@ def recovery_map_html(
     return folium_map.get_root().render()
 
 
+@st.cache_data(max_entries=64, show_spinner=False)
 def premises_map_html(premises: pd.DataFrame, language: str, tiles_url: str | None = None) -> str:
-    """A customer's delivery points (``premises``: latitude, longitude, contract_reference, address, commodity)."""
+    """A customer's delivery points (``premises``: latitude, longitude, contract_reference, address, commodity).
+
+    Cached: the same customer gives the browser the same page on every rerun, so the map is not reloaded (and
+    keeps the user's zoom) while they work on the account."""
     points = premises.assign(
         colour=["#2f6fb0" if commodity == "water" else "#e8a317" for commodity in premises["commodity"]],
         radius=9.0,

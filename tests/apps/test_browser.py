@@ -65,17 +65,27 @@ def wait_for(condition, timeout: float = 120.0, interval: float = 0.25) -> bool:
 
 
 def markers(page, selector: str) -> int:
-    """Markers of the first map of the page, clustered ones included (-1 while the map is being replaced)."""
+    """Markers of the map of the page that draws the most of them, clustered ones included (-1 while a map is
+    being replaced). A frame left over from an earlier run of the screen, not yet removed, never hides the map."""
     from scripts.streamlit_browser import map_frames
 
     try:
         frames = map_frames(page)
-        return frames[0].evaluate(MARKERS_IN_FRAME, selector) if frames else 0
+        return max((frame.evaluate(MARKERS_IN_FRAME, selector) for frame in frames), default=0)
     except Exception:  # noqa: BLE001 - a frame detached by a rerun: ask again
         return -1
 
 
 PATH_CLASSES = "() => Array.from(document.querySelectorAll('path')).map(path => path.className.baseVal)"
+
+
+FRAME_STATE = """() => ({
+    url: location.href.slice(0, 60),
+    ready: document.readyState,
+    leaflet: typeof L,
+    containers: document.querySelectorAll('.leaflet-container').length,
+    scripts: Array.from(document.scripts).map(script => script.src).filter(Boolean),
+})"""
 
 
 def map_diagnosis(page) -> dict:
@@ -88,8 +98,15 @@ def map_diagnosis(page) -> dict:
             drawn.append(frame.evaluate(PATH_CLASSES))
         except Exception as error:  # noqa: BLE001 - a frame replaced meanwhile
             drawn.append(str(error)[:200])
+    documents = []
+    for frame in page.frames[1:]:
+        try:
+            documents.append(frame.evaluate(FRAME_STATE))
+        except Exception as error:  # noqa: BLE001 - a frame replaced meanwhile
+            documents.append(str(error)[:200])
     return {
         "problems": problems(page),
+        "frames": documents,
         "iframes": page.locator('[data-testid="stMainBlockContainer"] iframe').count(),
         "paths_per_map": drawn,
         "text": page.locator('[data-testid="stMainBlockContainer"]').inner_text()[:1500],

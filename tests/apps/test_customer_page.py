@@ -48,6 +48,8 @@ def test_the_account_of_a_customer(published: Settings) -> None:
     assert list(complaints["complaint_status"]) == ["Ouverte", "Close"]
     premises = app.get("iframe")[0].proto.srcdoc
     assert premises.count('"className": "yeelen-premises"') == 1
+    app.run()
+    assert app.get("iframe")[0].proto.srcdoc == premises, "a rerun gives the browser the same map, not a reload"
     assert "history" in {tab.label for tab in app.tabs} or "Historique" in [tab.label for tab in app.tabs]
 
 
