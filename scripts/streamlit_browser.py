@@ -168,31 +168,65 @@ def wait_for_screen(page: object, *, timeout_ms: int = 60_000) -> None:
     )
     deadline = time.monotonic() + timeout_ms / 1000
     while time.monotonic() < deadline:
-        iframes = page.locator('[data-testid="stMainBlockContainer"] iframe').count()
-        drawn = sum(1 for frame in page.frames[1:] if _has(frame, MAP_CONTAINER_SELECTOR))
-        if drawn >= iframes:
+        iframes = page.locator(f"{MAIN_BLOCK} iframe").count()
+        if len(map_frames(page)) >= iframes:
             return
         page.wait_for_timeout(200)
     raise TimeoutError("a map iframe never drew its map")
 
 
-def _has(frame: object, selector: str) -> bool:
+# The maps are read through the page's own DOM (the iframes of the main block and their documents, which share
+# the app's origin), not through the browser driver's list of frames: a frame replaced by a rerun then never
+# counts, and a frame the driver has not registered yet is still seen as the user sees it.
+MAIN_BLOCK = '[data-testid="stMainBlockContainer"]'
+_DRAWN_MAPS = f"""() => Array.from(document.querySelectorAll('{MAIN_BLOCK} iframe'))
+    .map((frame, index) => {{
+        try {{
+            const inside = frame.contentDocument;
+            return inside && inside.querySelector('{MAP_CONTAINER_SELECTOR}') ? index : -1;
+        }} catch (error) {{
+            return -1;
+        }}
+    }})
+    .filter(index => index >= 0)"""
+_IN_FRAME = f"""([index, source, argument]) => {{
+    const frame = document.querySelectorAll('{MAIN_BLOCK} iframe')[index];
+    const view = frame && frame.contentWindow;
+    if (!view) throw new Error('the map frame is gone');
+    const value = view.eval('(' + source + ')');
+    return typeof value === 'function' ? value(argument) : value;
+}}"""
+
+
+class MapFrame:
+    """A map of the screen: the n-th iframe of the main block, once Leaflet has drawn in it."""
+
+    def __init__(self, page: object, index: int) -> None:
+        self.page = page
+        self.index = index
+
+    def evaluate(self, source: str, argument: object = None) -> object:
+        """Evaluate a JavaScript expression, or call a function with ``argument``, inside the map's document."""
+        return self.page.evaluate(_IN_FRAME, [self.index, source, argument])
+
+    def count(self, selector: str) -> int:
+        """How many elements of the map's document match ``selector``."""
+        return self.evaluate("(selector) => document.querySelectorAll(selector).length", selector)
+
+
+def map_frames(page: object) -> list[MapFrame]:
+    """The maps of the screen: iframes of the main block in which Leaflet drew a map, in the order shown."""
     try:
-        return frame.locator(selector).count() > 0
-    except Exception:  # noqa: BLE001 - a frame being replaced by a rerun has no content yet
-        return False
-
-
-def map_frames(page: object) -> list:
-    """The frames in which Leaflet drew a map (a frame being replaced by a rerun is left out)."""
-    return [frame for frame in page.frames[1:] if not frame.is_detached() and _has(frame, MAP_CONTAINER_SELECTOR)]
+        return [MapFrame(page, index) for index in page.evaluate(_DRAWN_MAPS)]
+    except Exception:  # noqa: BLE001 - the page is between two runs: no map to read yet
+        return []
 
 
 def count_in_maps(page: object, selector: str) -> int:
     """How many elements match ``selector`` in all the maps of the page (-1 while a map is being replaced)."""
     try:
-        return sum(frame.locator(selector).count() for frame in map_frames(page))
-    except Exception:  # noqa: BLE001 - a frame detached by a rerun between listing and counting: ask again
+        return sum(frame.count(selector) for frame in map_frames(page))
+    except Exception:  # noqa: BLE001 - a frame replaced by a rerun between listing and counting: ask again
         return -1
 
 

@@ -90,7 +90,7 @@ FRAME_STATE = """() => ({
 
 def map_diagnosis(page) -> dict:
     """What the page holds when a map does not show what it should: its problems, and what each map drew."""
-    from scripts.streamlit_browser import map_frames, problems
+    from scripts.streamlit_browser import MAIN_BLOCK, MapFrame, map_frames, problems
 
     drawn = []
     for frame in map_frames(page):
@@ -99,14 +99,21 @@ def map_diagnosis(page) -> dict:
         except Exception as error:  # noqa: BLE001 - a frame replaced meanwhile
             drawn.append(str(error)[:200])
     documents = []
-    for frame in page.frames[1:]:
+    for index in range(page.locator(f"{MAIN_BLOCK} iframe").count()):
         try:
-            documents.append(frame.evaluate(FRAME_STATE))
+            documents.append(MapFrame(page, index).evaluate(FRAME_STATE))
         except Exception as error:  # noqa: BLE001 - a frame replaced meanwhile
             documents.append(str(error)[:200])
+    driver_frames = []
+    for frame in page.frames[1:]:
+        try:
+            driver_frames.append(frame.evaluate(FRAME_STATE))
+        except Exception as error:  # noqa: BLE001 - a frame replaced meanwhile
+            driver_frames.append(str(error)[:200])
     return {
         "problems": problems(page),
         "frames": documents,
+        "driver_frames": driver_frames,
         "iframes": page.locator('[data-testid="stMainBlockContainer"] iframe').count(),
         "paths_per_map": drawn,
         "text": page.locator('[data-testid="stMainBlockContainer"]').inner_text()[:1500],
@@ -155,7 +162,7 @@ def test_supervision_draws_its_figures_and_map_in_chromium(running_app: str) -> 
 
         # Leaflet came from the app, and drew one marker per transformer and substation, and the legend.
         # The map's frame may still be mounting (or replaced by a rerun) when the script run is over: wait for it.
-        assert wait_for(lambda: len(map_frames(page)) == 1, timeout=60), "the screen shows one map"
+        assert wait_for(lambda: len(map_frames(page)) == 1, timeout=60), map_diagnosis(page)
         frames = map_frames(page)
         assert frames[0].evaluate("window.L && L.version") == "1.9.4"
         assert wait_for(lambda: count_in_maps(page, "path.yeelen-transformer") == len(marts_fixture.TRANSFORMERS))
