@@ -40,7 +40,6 @@ def run_job(
     from orchestration.definitions import defs
     from yeelen.transform import environment_applied
 
-    settings.ensure_home()
     prepare_dagster_home(settings)
     # The job's resources read the settings from the environment; what is set for the run is put back after it, so
     # nothing run later in this process inherits this utility's home.

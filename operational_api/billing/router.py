@@ -9,7 +9,7 @@ import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 
 from operational_api.audit import service as audit
 from operational_api.auth.dependencies import allowed_for
@@ -22,7 +22,7 @@ from operational_api.billing.exceptions import (
     InvoiceNotFoundError,
     SimulationChangedError,
 )
-from operational_api.billing.models import BillingBatch, DraftBill, Invoice
+from operational_api.billing.models import BillingBatch, Invoice
 from operational_api.billing.schemas import BatchIn, BatchOut, CreditNoteIn, InvoiceRef, RejectIn
 from operational_api.common import MAX_ID
 from operational_api.dependencies import SessionDep, blocking
@@ -71,17 +71,8 @@ def list_batches(
             or_(BillingBatch.agency_id.is_(None), BillingBatch.agency_id.in_(principal.agency_ids))
         )
     batches = list(session.scalars(statement))
-    # One grouped query for the drafts of every batch listed, not one per batch.
-    figures = dict(
-        (batch_id, service.BatchFigures(int(bills), int(amount)))
-        for batch_id, bills, amount in session.execute(
-            select(DraftBill.batch_id, func.count(), func.coalesce(func.sum(DraftBill.total), 0))
-            .where(DraftBill.batch_id.in_([batch.id for batch in batches]))
-            .group_by(DraftBill.batch_id)
-        )
-    )
-    empty = service.BatchFigures(0, 0)
-    return [_out(session, batch, figures.get(batch.id, empty)) for batch in batches]
+    figures = service.draft_figures_by_batch(session=session, batch_ids=[batch.id for batch in batches])
+    return [_out(session, batch, figures[batch.id]) for batch in batches]
 
 
 @router.get("/batches/{batch_id}", response_model=BatchOut, responses=NOT_FOUND, summary="One billing batch")

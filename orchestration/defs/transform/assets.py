@@ -6,7 +6,9 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
-from orchestration.defs.transform.project import dbt_environment_for_run, dbt_project
+from orchestration.defs.transform.project import dbt_project
+from yeelen.settings import get_settings
+from yeelen.transform import dbt_environment_applied
 
 
 class YeelenDbtTranslator(DagsterDbtTranslator):
@@ -42,6 +44,6 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
         args += ["--indirect-selection", "cautious"]
     # The dbt subprocess and Dagster's handle on the adapter read the profile's variables when the invocation
     # starts; they are not left in this process's environment for whatever runs next.
-    with dbt_environment_for_run():
+    with dbt_environment_applied(get_settings()):
         invocation = dbt.cli(args, context=context)
     yield from invocation.stream()

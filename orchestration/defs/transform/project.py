@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import shutil
 import sys
-from contextlib import AbstractContextManager
 from functools import cache
 from pathlib import Path
 
 from dagster_dbt import DbtCliResource, DbtProject
 
 from yeelen.settings import PROJECT_ROOT, get_settings
-from yeelen.transform import dbt_environment_applied, run_dbt
+from yeelen.transform import run_dbt
 
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 # Dagster reads its own manifest, so compiling for another target elsewhere never changes what it loads.
@@ -70,8 +69,3 @@ def dbt_cli_resource() -> DbtCliResource:
         target=get_settings().dbt_target,
         dbt_executable=dbt_executable(),
     )
-
-
-def dbt_environment_for_run() -> AbstractContextManager[None]:
-    """The variables the dbt profile reads, set while a dbt subprocess of this run starts and restored after."""
-    return dbt_environment_applied(get_settings())
