@@ -122,6 +122,7 @@ def child_ours(operational_url: str, home: Path, warehouse_url: str | None) -> d
     return {
         "rows": first.rows["reading"],
         "seconds": first.duration_seconds,
+        "reading_table_rows_per_second": round(first.rows_per_second("reading") or 0),
         "second_run_rows": second.rows_loaded,
         "second_run_seconds": second.duration_seconds,
         "peak_memory_mb": peak_memory_mb(),
@@ -181,11 +182,14 @@ def in_child(kind: str, operational_url: str, home: Path, warehouse_url: str | N
 
 
 def show(name: str, result: dict) -> None:
+    table = result.get("reading_table_rows_per_second")
     print(
         f"{name:<28} {result['rows']:>10,} rows  {result['seconds']:7.2f} s  {result['rows_per_second']:>12,} rows/s  "
         f"peak {result['peak_memory_mb']:7.0f} MB  second run: {result['second_run_rows']} rows "
         f"in {result['second_run_seconds']:.2f} s"
     )
+    if table:
+        print(f"{'':<28} the reading table itself (read and written, without the run's start): {table:,} rows/s")
 
 
 def postgres_pair(admin_url: str, rows: int, results: dict) -> None:

@@ -78,20 +78,13 @@ def _stage_ingest() -> dict:
     from ingestion import run_ingestion
     from yeelen.settings import load_settings
 
-    marks: list[tuple[float, str]] = []
-    report = run_ingestion(
-        load_settings(), progress=lambda message: marks.append((time.perf_counter(), message)), full=True
-    )
-    rows = report.rows
-    readings_seconds = None
-    for index, (moment, message) in enumerate(marks):
-        if message.strip().endswith("reading") and message.startswith("loading") and index + 1 < len(marks):
-            readings_seconds = marks[index + 1][0] - moment
+    report = run_ingestion(load_settings(), full=True)
+    readings = next((load for load in report.loads if load.table == "reading"), None)
     return {
         "rows_loaded": report.rows_loaded,
-        "reading_rows": rows.get("reading", 0),
-        "reading_seconds": readings_seconds,
-        "reading_rows_per_second": rows.get("reading", 0) / readings_seconds if readings_seconds else None,
+        "reading_rows": report.rows.get("reading", 0),
+        "reading_seconds": readings.seconds if readings else None,
+        "reading_rows_per_second": report.rows_per_second("reading"),
     }
 
 

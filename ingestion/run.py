@@ -50,6 +50,11 @@ class IngestReport:
         """Rows loaded per table."""
         return {load.table: load.rows_loaded for load in self.loads}
 
+    def rows_per_second(self, table: str) -> float | None:
+        """Rows read per second for one table (reading and writing it), None when it took no measurable time."""
+        load = next((load for load in self.loads if load.table == table), None)
+        return load.rows_read / load.seconds if load is not None and load.seconds > 0 else None
+
     @property
     def rows_loaded(self) -> int:
         return sum(load.rows_loaded for load in self.loads)
@@ -91,6 +96,7 @@ def run_ingestion(settings: Settings, progress: Progress | None = None, full: bo
                     previous = watermarks.get(table.name)
                     since = None if full else lower_bound(previous, settings.ingest_lookback_seconds)
                     say(f"loading {table.name}")
+                    table_clock = time.perf_counter()
                     with CountedStream(source.read(table, since)) as stream:
                         try:
                             rows, watermark = destination.load(
@@ -100,8 +106,9 @@ def run_ingestion(settings: Settings, progress: Progress | None = None, full: bo
                             if stream.error is not None:
                                 raise stream.error from None
                             raise
-                    loads.append(TableLoad(table.name, stream.rows, rows, since, watermark, previous))
-                    say(f"loaded {table.name}: {rows} new of {stream.rows} read")
+                    seconds = time.perf_counter() - table_clock
+                    loads.append(TableLoad(table.name, stream.rows, rows, since, watermark, previous, seconds))
+                    say(f"loaded {table.name}: {rows} new of {stream.rows} read in {seconds:.2f} s")
             finished_at = dt.datetime.now(dt.UTC)
             say("committing")
             destination.record(BatchRecord(batch_id, source.description, stamp, to_naive_utc(finished_at), loads))

@@ -7,6 +7,8 @@
 {%- endmacro %}
 
 {% macro as_of_date() -%}
-    {#- The date aged balances and collection lists are computed for: var('as_of_date'), or today. -#}
-    {%- if var('as_of_date', none) -%}cast('{{ var("as_of_date") }}' as date){%- else -%}{{ dbt.current_timestamp() }}{%- endif -%}
+    {#- The date aged balances and collection lists are computed for: var('as_of_date'), or today — a date either
+        way, so that a due date of today is not yet overdue whichever is used, and dates compare as dates (against
+        a timestamp with time zone every row of a table would be cast). -#}
+    {%- if var('as_of_date', none) -%}cast('{{ var("as_of_date") }}' as date){%- else -%}cast({{ dbt.current_timestamp() }} as date){%- endif -%}
 {%- endmacro %}

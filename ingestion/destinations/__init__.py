@@ -47,6 +47,7 @@ class TableLoad:
     read_from: dt.datetime | None
     watermark: dt.datetime | None
     previous_watermark: dt.datetime | None = None
+    seconds: float = 0.0  # reading and writing the table in this run (kept in the report, not in the warehouse)
 
 
 @dataclass(frozen=True)

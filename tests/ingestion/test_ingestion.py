@@ -229,6 +229,19 @@ def test_bookkeeping_and_status_describe_each_table(stores: Stores) -> None:
             assert statuses[table].last_rows_loaded == count
 
 
+def test_the_report_times_each_table_and_says_so_as_it_goes(stores: Stores) -> None:
+    said: list[str] = []
+    report = run_ingestion(stores.settings, progress=said.append)
+
+    reading = next(load for load in report.loads if load.table == "reading")
+    assert reading.rows_read > 0 and reading.seconds > 0
+    assert sum(load.seconds for load in report.loads) <= report.duration_seconds
+    assert report.rows_per_second("reading") == reading.rows_read / reading.seconds
+    assert report.rows_per_second("no_such_table") is None
+    announced = f"loaded reading: {reading.rows_loaded} new of"
+    assert any(line.startswith(announced) and line.endswith(" s") for line in said)
+
+
 def test_a_column_missing_from_a_raw_table_is_added(local_stores: Stores) -> None:
     import duckdb
 

@@ -39,7 +39,15 @@ with evaluation as (
 ),
 
 contracts as (
-    select located.*
+    -- The columns the features need (the contracts are read twice: for the peers and for the result).
+    select
+        located.contract_id,
+        located.commodity,
+        located.category,
+        located.subscribed_power,
+        located.power_kva,
+        located.transformer_id,
+        located.water_district_id
     from {{ ref('int_contracts_located') }} as located
     cross join evaluation
     where located.start_date < evaluation.evaluation_date
@@ -93,17 +101,30 @@ interventions as (
         and interventions.intervention_kind in {{ sql_list(var('suspect_intervention_kinds') + ['replacement']) }}
 ),
 
+real_periods as (
+    select * from periods where is_real = 1
+),
+
 contract_levels as (
-    {{ quantiles_by('periods', ['contract_id'], 'daily_rate', [
-        {'name': 'recent_rate', 'condition': 'is_real = 1 and in_recent = 1', 'quantile': 'median'},
-        {'name': 'habit_rate', 'condition': 'is_real = 1 and in_habit = 1', 'quantile': 'median'},
-        {'name': 'season_rate', 'condition': 'is_real = 1 and in_season = 1', 'quantile': 'median'},
-        {'name': 'level_rate', 'condition': 'is_real = 1 and in_history = 1', 'quantile': 'upper_quartile'},
+    -- Levels of the real periods only; the estimated ones are counted apart (estimates below).
+    {{ quantiles_by('real_periods', ['contract_id'], 'daily_rate', [
+        {'name': 'recent_rate', 'condition': 'in_recent = 1', 'quantile': 'median'},
+        {'name': 'habit_rate', 'condition': 'in_habit = 1', 'quantile': 'median'},
+        {'name': 'season_rate', 'condition': 'in_season = 1', 'quantile': 'median'},
+        {'name': 'level_rate', 'condition': 'in_history = 1', 'quantile': 'upper_quartile'},
     ], [
-        'max(case when is_real = 1 and in_recent = 1 then daily_rate end) as recent_max_rate',
-        'sum(case when is_real = 1 and in_recent = 1 and consumption = 0 then 1 else 0 end) as recent_zero_periods',
-        'sum(case when in_estimate_window = 1 then is_estimated else 0 end) as estimated_periods',
+        'max(case when in_recent = 1 then daily_rate end) as recent_max_rate',
+        'sum(case when in_recent = 1 and consumption = 0 then 1 else 0 end) as recent_zero_periods',
     ]) }}
+),
+
+estimates as (
+    select
+        contract_id,
+        count(*) as estimated_periods
+    from periods
+    where is_estimated = 1 and in_estimate_window = 1
+    group by contract_id
 ),
 
 latest_periods as (
@@ -288,7 +309,7 @@ select
     cast(coalesce(contract_levels.recent_rate_count, 0) as integer) as recent_real_periods,
     cast(coalesce(contract_levels.recent_zero_periods, 0) as integer) as recent_zero_periods,
     latest_periods.consumption as latest_consumption,
-    cast(coalesce(contract_levels.estimated_periods, 0) as integer) as estimated_periods,
+    cast(coalesce(estimates.estimated_periods, 0) as integer) as estimated_periods,
     -- The latest real readings in a row at the same index on the same meter (1 when the index moved at the last
     -- one, 0 without a real reading in the window).
     cast(coalesce(index_runs.same_index_readings, 0) as integer) as same_index_readings,
@@ -310,6 +331,7 @@ select
 from contracts
 cross join evaluation
 left join contract_levels on contracts.contract_id = contract_levels.contract_id
+left join estimates on contracts.contract_id = estimates.contract_id
 left join latest_periods
     on contracts.contract_id = latest_periods.contract_id
     and latest_periods.recency = 1
