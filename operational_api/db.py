@@ -12,6 +12,7 @@ import decimal
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import BigInteger, DateTime, Engine, Integer, MetaData, Numeric, String, create_engine, event
 from sqlalchemy.engine import Dialect
@@ -93,6 +94,11 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
 
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+def local_date(timezone: str, moment: dt.datetime | None = None) -> dt.date:
+    """The calendar day of a moment (now by default) in a time zone: the utility's day, not the server's."""
+    return (moment or utcnow()).astimezone(ZoneInfo(timezone)).date()
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -5,7 +5,6 @@ Simulating and issuing are pipeline steps (the billing cycle in Dagster); the pe
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
@@ -25,7 +24,8 @@ from operational_api.billing.exceptions import (
 from operational_api.billing.models import BillingBatch, Invoice
 from operational_api.billing.schemas import BatchIn, BatchOut, CreditNoteIn, InvoiceRef, RejectIn
 from operational_api.common import MAX_ID
-from operational_api.dependencies import SessionDep, blocking
+from operational_api.db import local_date
+from operational_api.dependencies import SessionDep, SettingsDep, blocking
 from operational_api.errors import COMMON_RESPONSES, CONFLICT, NOT_FOUND, ConflictError, NotFoundError, RefusedError
 from operational_api.organization.models import Agency, ReadingRound
 
@@ -192,7 +192,11 @@ def reject(
 )
 @blocking
 def credit_note(
-    number: str, body: CreditNoteIn, session: SessionDep, principal: allowed_for(Action.INVOICE_CORRECT)
+    number: str,
+    body: CreditNoteIn,
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: allowed_for(Action.INVOICE_CORRECT),
 ) -> InvoiceRef:
     invoice = session.scalar(select(Invoice).where(Invoice.number == number))
     if invoice is None:
@@ -204,7 +208,7 @@ def credit_note(
             invoice_id=invoice.id,
             actor=principal.login,
             reason=body.reason,
-            issue_date=dt.date.today(),
+            issue_date=local_date(settings.timezone),
         )
     except (CorrectionError, SimulationChangedError) as error:
         raise RefusedError(str(error), code="correction_refused") from None

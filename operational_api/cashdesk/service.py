@@ -12,7 +12,6 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
@@ -53,7 +52,7 @@ from operational_api.concurrency import lock_customers
 from operational_api.config import Policy
 from operational_api.customers import service as customers
 from operational_api.customers.models import Contract, Customer
-from operational_api.db import utcnow
+from operational_api.db import local_date, utcnow
 from operational_api.organization.models import Agency
 from yeelen.settings import CURRENCY_PRECISION, Settings
 
@@ -67,7 +66,7 @@ SUPERVISING_ROLES = frozenset({Role.SUPERVISOR, Role.MANAGER, Role.ADMIN})
 
 def business_date(settings: Settings, moment: dt.datetime | None = None) -> dt.date:
     """The local business day of a moment (now by default) in the utility's time zone."""
-    return (moment or utcnow()).astimezone(ZoneInfo(settings.timezone)).date()
+    return local_date(settings.timezone, moment)
 
 
 def agency_label(agency: Agency) -> str:

@@ -3,7 +3,6 @@ field target by target (notice delivered, paid, disconnected, refused, reconnect
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from collections import Counter
 from typing import Annotated
@@ -18,7 +17,8 @@ from operational_api.collection.models import CollectionCampaign, CollectionTarg
 from operational_api.collection.schemas import CampaignIn, CampaignOut, OutcomeIn, TargetOut
 from operational_api.common import MAX_ID
 from operational_api.customers.models import Contract, DeliveryPoint
-from operational_api.dependencies import SessionDep, blocking
+from operational_api.db import local_date
+from operational_api.dependencies import SessionDep, SettingsDep, blocking
 from operational_api.errors import COMMON_RESPONSES, CONFLICT, NOT_FOUND, ConflictError, NotFoundError, RefusedError
 from operational_api.organization.models import Agency
 
@@ -65,7 +65,7 @@ def _campaign_out(session, campaign: CollectionCampaign) -> CampaignOut:
 )
 @blocking
 def create_campaign(
-    body: CampaignIn, session: SessionDep, principal: allowed_for(Action.COLLECTION_PLAN)
+    body: CampaignIn, session: SessionDep, settings: SettingsDep, principal: allowed_for(Action.COLLECTION_PLAN)
 ) -> CampaignOut:
     agency_id = None
     if body.agency_code:
@@ -89,12 +89,13 @@ def create_campaign(
         raise NotFoundError(f"Unknown contracts: {', '.join(unknown[:10])}.", code="unknown_contract")
     for reference, (_, contract_agency) in contracts.items():
         principal.check_agency(contract_agency, f"Contract {reference}")
+    today = local_date(settings.timezone)
     count = session.scalar(select(func.count()).select_from(CollectionCampaign)) or 0
     campaign = CollectionCampaign(
-        reference=f"CP-{dt.date.today():%Y%m}-{count + 1:04d}",
+        reference=f"CP-{today:%Y%m}-{count + 1:04d}",
         name=body.name,
         agency_id=agency_id,
-        created_on=dt.date.today(),
+        created_on=today,
         status="in_progress",
         criteria=json.dumps(body.criteria, ensure_ascii=False)[:2000] if body.criteria else None,
         created_by=principal.login,

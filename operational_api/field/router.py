@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
@@ -13,7 +12,8 @@ from operational_api.auth.dependencies import allowed_for
 from operational_api.auth.rights import Action
 from operational_api.common import MAX_ID
 from operational_api.customers.models import Contract, DeliveryPoint
-from operational_api.dependencies import SessionDep, blocking
+from operational_api.db import local_date
+from operational_api.dependencies import SessionDep, SettingsDep, blocking
 from operational_api.errors import COMMON_RESPONSES, CONFLICT, NOT_FOUND, ConflictError, NotFoundError
 from operational_api.field.models import Inspection
 from operational_api.field.schemas import InspectionIn, InspectionOut, OutcomeIn
@@ -60,7 +60,7 @@ def _contract(session, reference: str, principal) -> tuple[Contract, int]:
 )
 @blocking
 def request_inspection(
-    body: InspectionIn, session: SessionDep, principal: allowed_for(Action.INSPECTION_REQUEST)
+    body: InspectionIn, session: SessionDep, settings: SettingsDep, principal: allowed_for(Action.INSPECTION_REQUEST)
 ) -> InspectionOut:
     contract, agency_id = _contract(session, body.contract_reference, principal)
     pending = session.scalar(
@@ -72,7 +72,7 @@ def request_inspection(
         )
     inspection = Inspection(
         contract_id=contract.id,
-        requested_on=dt.date.today(),
+        requested_on=local_date(settings.timezone),
         requested_by=principal.login,
         suspect_rules=",".join(body.suspect_rules)[:400] or None,
         suspect_score=body.suspect_score,

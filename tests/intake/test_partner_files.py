@@ -189,3 +189,27 @@ def test_the_inbox_sensor_launches_one_run_per_settled_file(utility: Utility, mo
         assert checks["quarantine_seen"].metadata["rows"].value == 1
         # The file moved to done/: the next look finds nothing new.
         assert inbox_sensor.evaluate_tick(context).run_requests == []
+
+
+def test_the_command_line_takes_and_lists_files_by_folder_or_kind_name(utility: Utility, capsys) -> None:
+    from yeelen.cli import main
+
+    customer, _ = _customer_and_contract(utility)
+    path = write(
+        utility.inbox("bank") / "cbao_2026-10-20.csv",
+        ["bank;value_date;bank_reference;bill_reference;amount", f"CBAO;2026-10-20;VIR-0101;{customer};3000"],
+    )
+    # The kind's own name, as `intake list` prints it, is accepted beside the folder name.
+    assert main(["intake", "take", str(path), "--kind", "bank_statement", "--keep"]) == 0
+    capsys.readouterr()
+    for name in ("bank", "bank_statement"):
+        assert main(["intake", "list", "--kind", name]) == 0
+        listed = capsys.readouterr().out
+        assert "bank_statement" in listed and "cbao_2026-10-20.csv" in listed
+    assert main(["intake", "list", "--kind", "prepaid"]) == 0
+    assert "cbao_2026-10-20.csv" not in capsys.readouterr().out
+    assert main(["intake", "list", "--kind", "banque"]) == 2
+    assert "unknown kind of file 'banque'" in capsys.readouterr().err
+    assert main(["intake", "take", str(path), "--kind", "banque"]) == 2
+    error = capsys.readouterr().err
+    assert "bank (bank_statement)" in error and "readings (readings)" in error

@@ -52,7 +52,7 @@ def _rows(url: str, sql: str) -> list[tuple]:
         engine.dispose()
 
 
-def test_the_documented_example_imports_whole_and_twice_adds_nothing(settings) -> None:
+def test_the_documented_example_imports_whole_and_twice_adds_nothing(settings, capsys) -> None:
     url = str(settings.operational_url)
     assert main(["db", "upgrade"]) == 0
     load_tariffs(settings, lambda message: None)
@@ -92,8 +92,12 @@ def test_the_documented_example_imports_whole_and_twice_adds_nothing(settings) -
     assert _rows(
         url, "select status, rows_loaded, rows_skipped from intake_file where kind = 'import_tariff_categories'"
     ) == [("loaded", 0, 4)]
+    capsys.readouterr()
     assert main(["import", str(EXAMPLE), "--quiet"]) == 0
     assert _counts(url) == counts
+    said = capsys.readouterr().out
+    assert "already imported before: nothing added from them" in said
+    assert "0 row(s) loaded, 0 quarantined" in said
 
 
 def test_bad_rows_are_quarantined_with_their_reasons_and_the_rest_loads(settings, tmp_path) -> None:
@@ -161,4 +165,5 @@ def test_bad_rows_are_quarantined_with_their_reasons_and_the_rest_loads(settings
     # Importing the same folder again adds nothing.
     again = import_folder(settings, folder)
     assert all(item.status == "duplicate" for item in again.files)
+    assert (again.loaded, again.quarantined, len(again.already_taken)) == (0, 0, len(again.files))
     assert _counts(url)["contract"] == 5

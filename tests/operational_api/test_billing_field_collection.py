@@ -316,3 +316,34 @@ def test_a_campaign_with_bad_targets_is_refused_whole(world: World, api: TestCli
     assert other.status_code == 403 and other.json()["code"] == "other_agency"
     listed = api.get("/collection/campaigns", headers=world.headers("field_planner")).json()
     assert listed == []
+
+
+def test_inspections_campaigns_and_credit_notes_are_dated_on_the_utility_day(world: World) -> None:
+    """A zone whose day differs from the server's (UTC) right now: the dates follow the utility's zone."""
+    from operational_api.db import local_date
+    from operational_api.main import create_app
+    from yeelen.settings import load_settings
+
+    zone = "Pacific/Kiritimati" if dt.datetime.now(dt.UTC).hour >= 10 else "Pacific/Pago_Pago"  # UTC+14 / UTC-11
+    settings = load_settings(operational_url=world.url, timezone=zone)
+    day = local_date(zone)
+    assert day != dt.datetime.now(dt.UTC).date()
+    with TestClient(create_app(settings, policy=world.policy, migrate=False)) as api:
+        inspection = api.post(
+            "/field/inspections", json={"contract_reference": "P0000002"}, headers=world.headers("field_planner")
+        )
+        assert inspection.status_code == 201, inspection.text
+        assert inspection.json()["requested_on"] == day.isoformat()
+        created = campaign(api, world)
+        assert created.status_code == 201, created.text
+        assert created.json()["created_on"] == day.isoformat()
+        assert created.json()["reference"].startswith(f"CP-{day:%Y%m}-")
+        number = world.invoice(total=5_000)
+        credit = api.post(
+            f"/billing/invoices/{number}/credit-note",
+            json={"reason": "Index mal relevé"},
+            headers=world.headers("billing_clerk"),
+        )
+        assert credit.status_code == 201, credit.text
+        issued = world.scalar("select issue_date from invoice where number = :n", n=credit.json()["number"])
+        assert str(issued) == day.isoformat()

@@ -24,18 +24,17 @@ def _factory():
 @app.command()
 def take(
     path: Path = typer.Argument(..., exists=True, dir_okay=False, help="The file to take"),
-    kind: str = typer.Option(..., help="readings, bank, mobile_money or prepaid (the inbox folder names)"),
+    kind: str = typer.Option(
+        ..., help="readings, bank, mobile_money or prepaid (the inbox folder names), or the kind's own name"
+    ),
     keep: bool = typer.Option(False, help="Leave the file where it is (do not move it to done/ or rejected/)"),
     actor: str = typer.Option("intake", "--by", help="Who takes the file"),
 ) -> None:
     """Take one file now, as the inbox sensor would."""
     from yeelen.intake import take_file
-    from yeelen.intake.kinds import inbox_kinds
+    from yeelen.intake.kinds import inbox_kind
 
-    kinds = inbox_kinds()
-    if kind not in kinds:
-        raise InputRejectedError(f"--kind must be one of {', '.join(kinds)}")
-    report = take_file(get_settings(), kinds[kind], path, actor=actor, move=not keep)
+    report = take_file(get_settings(), inbox_kind(kind), path, actor=actor, move=not keep)
     typer.echo(report.summary())
 
 
@@ -49,10 +48,16 @@ def inbox(actor: str = typer.Option("intake", "--by", help="Who takes the files"
 
 
 @app.command("list")
-def list_files(kind: str | None = typer.Option(None, help="Only files of this kind")) -> None:
+def list_files(
+    kind: str | None = typer.Option(
+        None, help="Only files of this kind: an inbox folder name (bank) or a kind's name (bank_statement)"
+    ),
+) -> None:
     """The files taken, newest first, with their rows loaded and quarantined."""
     from operational_api.intake.models import IntakeFile
+    from yeelen.intake.kinds import file_kind
 
+    kind = file_kind(kind).name if kind else None
     engine, factory = _factory()
     with factory() as session:
         statement = select(IntakeFile).order_by(IntakeFile.id.desc()).limit(200)

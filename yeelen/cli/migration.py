@@ -22,6 +22,8 @@ def import_folder(
     report = run_import(get_settings(), folder, actor=actor, say=typer.echo, progress=not quiet)
     if report.missing:
         typer.echo(f"Not in the folder (nothing to import): {', '.join(report.missing)}")
+    if report.already_taken:
+        typer.echo(f"{len(report.already_taken)} file(s) already imported before: nothing added from them.")
     typer.echo(f"{report.loaded} row(s) loaded, {report.quarantined} quarantined (yeelen intake list).")
     if report.rejected:
         raise InputRejectedError(

@@ -36,3 +36,26 @@ def kind_named(name: str) -> FileKind:
     if name not in kinds:
         raise InputRejectedError(f"unknown kind of file {name!r}; known kinds: {', '.join(sorted(kinds))}")
     return kinds[name]
+
+
+
+def inbox_kind(name: str) -> FileKind:
+    """An inbox kind by its folder name (``bank``) or its own name (``bank_statement``), as users type either."""
+    kinds = inbox_kinds()
+    found = kinds.get(name) or next((kind for kind in kinds.values() if kind.name == name), None)
+    if found is None:
+        known = ", ".join(f"{folder} ({kind.name})" for folder, kind in kinds.items())
+        raise InputRejectedError(f"unknown kind of file {name!r}; the inbox kinds are {known}")
+    return found
+
+
+def file_kind(name: str) -> FileKind:
+    """Any kind of file by its name, or an inbox kind by its folder name."""
+    folders = inbox_kinds()
+    if name in folders:
+        return folders[name]
+    kinds = all_kinds()
+    if name not in kinds:
+        known = sorted({*folders, *kinds})
+        raise InputRejectedError(f"unknown kind of file {name!r}; known kinds: {', '.join(known)}")
+    return kinds[name]

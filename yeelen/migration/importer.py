@@ -27,7 +27,12 @@ class ImportReport:
 
     @property
     def loaded(self) -> int:
-        return sum(report.loaded for report in self.files)
+        """Rows this import added (a file taken before adds none, whatever it loaded then)."""
+        return sum(report.loaded for report in self.files if report.status != "duplicate")
+
+    @property
+    def already_taken(self) -> list[TakeReport]:
+        return [report for report in self.files if report.status == "duplicate"]
 
     @property
     def quarantined(self) -> int:
