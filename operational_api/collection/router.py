@@ -16,6 +16,7 @@ from operational_api.auth.rights import Action
 from operational_api.collection.models import CollectionCampaign, CollectionTarget
 from operational_api.collection.schemas import CampaignIn, CampaignOut, OutcomeIn, TargetOut
 from operational_api.common import MAX_ID
+from operational_api.concurrency import next_number
 from operational_api.customers.models import Contract, DeliveryPoint
 from operational_api.db import local_date
 from operational_api.dependencies import SessionDep, SettingsDep, blocking
@@ -90,9 +91,10 @@ def create_campaign(
     for reference, (_, contract_agency) in contracts.items():
         principal.check_agency(contract_agency, f"Contract {reference}")
     today = local_date(settings.timezone)
-    count = session.scalar(select(func.count()).select_from(CollectionCampaign)) or 0
+    # The month's series, locked until the commit: campaigns created at once never share a reference.
+    series = f"CP-{today:%Y%m}"
     campaign = CollectionCampaign(
-        reference=f"CP-{today:%Y%m}-{count + 1:04d}",
+        reference=f"{series}-{next_number(session=session, series=series):04d}",
         name=body.name,
         agency_id=agency_id,
         created_on=today,

@@ -144,3 +144,23 @@ def test_more_requests_on_one_customer_than_threads_never_wait_for_ever(
 
     assert Counter(at_once(30, pay)) == {201: 30}
     assert world.open_amounts() == {world.rows("select number from invoice")[0][0]: 970_000}
+
+
+def test_campaigns_created_at_once_get_distinct_references(live) -> None:
+    world, url = live
+    planner = world.headers("field_planner")
+
+    def create(index: int):
+        body = {
+            "name": f"Coupures {index}",
+            "agency_code": "PKN",
+            "targets": [{"contract_reference": "P0000001", "agent": "Moussa", "route_order": 1, "amount_due": 1_000}],
+        }
+        with httpx2.Client(base_url=url, timeout=60) as client:
+            return client.post("/collection/campaigns", json=body, headers=planner)
+
+    responses = at_once(8, create)
+    assert Counter(response.status_code for response in responses) == {201: 8}, [r.text for r in responses]
+    references = sorted(response.json()["reference"] for response in responses)
+    month = references[0][: len("CP-YYYYMM")]
+    assert references == [f"{month}-{number:04d}" for number in range(1, 9)]

@@ -101,3 +101,33 @@ def test_the_migrations_render_as_sql_server_scripts(capsys) -> None:
     for table in metadata.tables:
         assert f"CREATE TABLE {table} (" in script
     assert "NUMERIC(10, 2)" in script  # exact decimals stay exact on SQL Server
+
+
+def test_campaign_references_continue_after_the_highest_one_of_their_month(tmp_path) -> None:
+    import datetime as dt
+
+    from sqlalchemy import text
+
+    from operational_api.concurrency import next_number
+
+    url = f"sqlite:///{tmp_path / 'operational.sqlite'}"
+    upgrade(url, "0005")
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        for reference in ("CP-202611-0003", "CP-202611-0007", "CP-202610-0002", "not-a-campaign-number"):
+            connection.execute(
+                text(
+                    "insert into collection_campaign (reference, name, created_on, status, created_by, created_at,"
+                    " updated_at) values (:reference, 'Coupures', '2026-11-02', 'in_progress', 'planner',"
+                    " '2026-11-02 08:00:00', '2026-11-02 08:00:00')"
+                ),
+                {"reference": reference},
+            )
+    engine.dispose()
+    upgrade(url)
+    engine = make_engine(url)
+    with session_factory(engine).begin() as session:
+        assert next_number(session=session, series="CP-202611") == 8
+        assert next_number(session=session, series="CP-202610") == 3
+        assert next_number(session=session, series=f"CP-{dt.date(2026, 12, 1):%Y%m}") == 1
+    engine.dispose()
