@@ -8,6 +8,7 @@ through operational_api's service layer, one transaction per batch.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -47,16 +48,17 @@ class SimulationReport:
 
 def _label(line: dict, unit: str, language: str) -> str:
     if line["line_kind"] == "energy":
-        code = line["line_code"]
-        return block_label(
-            int(code[1:]),
-            int(line["lower_milli"] or 0),
-            None if line["upper_milli"] is None else int(line["upper_milli"]),
-            unit,
-            language,
-            by_level=code.startswith("N"),
+        upper = line["upper_milli"]
+        return _block_label(
+            line["line_code"], int(line["lower_milli"] or 0), None if upper is None else int(upper), unit, language
         )
     return (line["label_en"] if language == "en" else line["label_fr"]) or line["line_code"]
+
+
+@functools.lru_cache(maxsize=4096)
+def _block_label(code: str, lower: int, upper: int | None, unit: str, language: str) -> str:
+    # A few dozen distinct blocks label millions of lines: each is written once.
+    return block_label(int(code[1:]), lower, upper, unit, language, by_level=code.startswith("N"))
 
 
 def store_simulations(
