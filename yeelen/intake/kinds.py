@@ -38,7 +38,6 @@ def kind_named(name: str) -> FileKind:
     return kinds[name]
 
 
-
 def inbox_kind(name: str) -> FileKind:
     """An inbox kind by its folder name (``bank``) or its own name (``bank_statement``), as users type either."""
     kinds = inbox_kinds()
