@@ -25,9 +25,18 @@ from operational_api.auth.exceptions import (
 )
 from operational_api.auth.models import ApiToken, Partner, User, UserAgency
 from operational_api.auth.principal import Principal
-from operational_api.auth.rights import AGENCY_WIDE_ROLES, RIGHTS, Role
+from operational_api.auth.rights import (
+    ACTION_DESCRIPTIONS,
+    AGENCY_WIDE_ROLES,
+    RIGHTS,
+    Action,
+    Role,
+    allowed,
+    roles_for,
+)
 from operational_api.config import Policy
 from operational_api.db import utcnow
+from operational_api.errors import ForbiddenError
 from operational_api.organization.models import Agency
 
 
@@ -85,6 +94,27 @@ def get_user(*, session: Session, login: str) -> User:
     if user is None:
         raise UserNotFoundError(login)
     return user
+
+
+def principal_of_login(
+    *, session: Session, login: str, action: Action | None = None, workstation: str | None = None
+) -> Principal:
+    """The principal of a user acting outside the API (the command line names who acts with ``--by``): the
+    account must exist, be active and, when ``action`` is given, have a role allowed to do it."""
+    user = get_user(session=session, login=login)
+    if not user.active:
+        raise AccountDisabledError()
+    role = Role(user.role)
+    if action is not None and not allowed(role, action):
+        raise ForbiddenError(
+            f"{login} ({role}) may not do this ({ACTION_DESCRIPTIONS[action].lower()}): it needs one of the roles "
+            f"{', '.join(str(item) for item in roles_for(action))}.",
+            code="role_not_allowed",
+        )
+    agencies = None
+    if role not in AGENCY_WIDE_ROLES:
+        agencies = frozenset(session.scalars(select(UserAgency.agency_id).where(UserAgency.user_id == user.id)).all())
+    return Principal(kind="user", id=user.id, login=user.login, role=role, agency_ids=agencies, workstation=workstation)
 
 
 def list_users(*, session: Session) -> list[User]:

@@ -144,14 +144,12 @@ def approve(batch_id: BatchId, session: SessionDep, principal: allowed_for(Actio
         figures = service.approve_batch(session=session, batch_id=batch_id, actor=principal.login)
     except BatchStateError as error:
         raise ConflictError(str(error), code=error.code) from None
-    audit.record(
+    service.audit_decision(
         session=session,
         principal=principal,
-        action="billing.batch.approve",
-        entity="billing_batch",
-        entity_key=batch_id,
+        batch=batch,
+        decision="approve",
         after={"bills": figures.bills, "amount": figures.amount},
-        agency_id=batch.agency_id,
     )
     return _out(session, batch)
 
@@ -171,14 +169,8 @@ def reject(
         service.reject_batch(session=session, batch_id=batch_id, actor=principal.login, reason=body.reason)
     except BatchStateError as error:
         raise ConflictError(str(error), code=error.code) from None
-    audit.record(
-        session=session,
-        principal=principal,
-        action="billing.batch.reject",
-        entity="billing_batch",
-        entity_key=batch_id,
-        after={"reason": body.reason},
-        agency_id=batch.agency_id,
+    service.audit_decision(
+        session=session, principal=principal, batch=batch, decision="reject", after={"reason": body.reason}
     )
     return _out(session, batch)
 

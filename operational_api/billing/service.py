@@ -19,6 +19,8 @@ from sqlalchemy import Date, Integer, String, bindparam, case, delete, func, ins
 from sqlalchemy.orm import Session
 
 from operational_api.accounts.models import Allocation, LedgerEntry, Payment
+from operational_api.audit import service as audit
+from operational_api.auth.principal import Principal
 from operational_api.billing.exceptions import (
     BatchNotFoundError,
     BatchStateError,
@@ -236,6 +238,21 @@ def approve_batch(*, session: Session, batch_id: int, actor: str) -> BatchFigure
     batch.decided_at = utcnow()
     _event(session, batch, "approved", actor, details={"bills": figures.bills, "amount": figures.amount})
     return figures
+
+
+def audit_decision(
+    *, session: Session, principal: Principal, batch: BillingBatch, decision: str, after: Mapping[str, Any]
+) -> None:
+    """The audit event of a person's decision on a batch (``approve`` or ``reject``), whatever the channel."""
+    audit.record(
+        session=session,
+        principal=principal,
+        action=f"billing.batch.{decision}",
+        entity="billing_batch",
+        entity_key=batch.id,
+        after=after,
+        agency_id=batch.agency_id,
+    )
 
 
 def reject_batch(*, session: Session, batch_id: int, actor: str, reason: str) -> None:

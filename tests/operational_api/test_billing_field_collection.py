@@ -347,3 +347,42 @@ def test_inspections_campaigns_and_credit_notes_are_dated_on_the_utility_day(wor
         assert credit.status_code == 201, credit.text
         issued = world.scalar("select issue_date from invoice where number = :n", n=credit.json()["number"])
         assert str(issued) == day.isoformat()
+
+
+def test_the_command_line_decides_a_batch_as_a_user_allowed_to_and_audits_it(
+    world: World, api: TestClient, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    from yeelen.cli import main
+    from yeelen.settings import reset_settings_cache
+
+    monkeypatch.setenv("YEELEN_OPERATIONAL_URL", world.url)
+    reset_settings_cache()
+    try:
+        batch = open_batch(api, world)
+        simulate(world, batch["id"])
+        refusals = {
+            "billing_clerk": "billing_clerk (billing_clerk) may not do this (approve or reject a batch's simulation)",
+            "gue-supervisor": "belongs to another agency than yours",
+            "nobody": "nobody",
+        }
+        for login, message in refusals.items():
+            assert main(["billing", "approve", str(batch["id"]), "--by", login]) == 2
+            error = capsys.readouterr().err
+            assert message in error and f"(--by {login})" in error
+        assert world.scalar("select status from billing_batch where id = :b", b=batch["id"]) == "simulated"
+
+        reject = ["billing", "reject", str(batch["id"]), "--reason", "Index suspects T03", "--by", "supervisor"]
+        assert main(reject) == 0
+        simulate(world, batch["id"])
+        assert main(["billing", "approve", str(batch["id"]), "--by", "supervisor"]) == 0
+        assert "approved: 2 bills, 17258" in capsys.readouterr().out
+        assert world.rows(
+            "select action, actor, actor_role, entity_key from audit_event where entity = 'billing_batch'"
+            " and action in ('billing.batch.approve', 'billing.batch.reject') order by id"
+        ) == [
+            ("billing.batch.reject", "supervisor", "supervisor", str(batch["id"])),
+            ("billing.batch.approve", "supervisor", "supervisor", str(batch["id"])),
+        ]
+        assert world.scalar("select decided_by from billing_batch where id = :b", b=batch["id"]) == "supervisor"
+    finally:
+        reset_settings_cache()

@@ -101,31 +101,70 @@ def simulate() -> None:
     typer.echo(f"{len(report.stored)} batch(es) simulated, {len(report.skipped)} skipped")
 
 
+def _decide(batch_id: int, login: str, decide) -> None:
+    """Run a decision on a batch as the user ``login``: an active account whose role may approve batches and
+    whose agencies include the batch's; the decision is audited as it would be through the API."""
+    import socket
+
+    import operational_api.models  # noqa: F401
+    from operational_api.auth import service as auth
+    from operational_api.auth.rights import Action
+    from operational_api.billing import service
+    from operational_api.db import unit_of_work
+    from operational_api.errors import ApiError
+
+    engine, factory = _session()
+    try:
+        with unit_of_work(factory) as session:
+            principal = auth.principal_of_login(
+                session=session, login=login, action=Action.BILLING_APPROVE, workstation=socket.gethostname()[:60]
+            )
+            batch = service.get_batch(session=session, batch_id=batch_id, lock=True)
+            principal.check_agency(batch.agency_id, f"Batch {batch_id}")
+            decide(session, principal, batch)
+    except ApiError as error:
+        raise InputRejectedError(f"{error} (--by {login})") from None
+    finally:
+        engine.dispose()
+
+
 @app.command()
-def approve(batch: int, actor: str = typer.Option(..., "--by", help="Who approves")) -> None:
+def approve(batch: int, actor: str = typer.Option(..., "--by", help="Who approves (a user allowed to)")) -> None:
     """Approve a simulated batch: its drafts are pinned for issue."""
-    import operational_api.models  # noqa: F401
     from operational_api.billing import service
-    from operational_api.db import unit_of_work
 
-    engine, factory = _session()
-    with unit_of_work(factory) as session:
-        figures = service.approve_batch(session=session, batch_id=batch, actor=actor)
-    engine.dispose()
-    typer.echo(f"Batch {batch} approved: {figures.bills} bills, {figures.amount}")
+    figures = []
+
+    def decide(session, principal, record) -> None:
+        figures.append(service.approve_batch(session=session, batch_id=record.id, actor=principal.login))
+        service.audit_decision(
+            session=session,
+            principal=principal,
+            batch=record,
+            decision="approve",
+            after={"bills": figures[0].bills, "amount": figures[0].amount},
+        )
+
+    _decide(batch, actor, decide)
+    typer.echo(f"Batch {batch} approved: {figures[0].bills} bills, {figures[0].amount}")
 
 
 @app.command()
-def reject(batch: int, reason: str = typer.Option(..., help="Why"), actor: str = typer.Option(..., "--by")) -> None:
+def reject(
+    batch: int,
+    reason: str = typer.Option(..., help="Why"),
+    actor: str = typer.Option(..., "--by", help="Who rejects (a user allowed to)"),
+) -> None:
     """Send a simulation back with its reason."""
-    import operational_api.models  # noqa: F401
     from operational_api.billing import service
-    from operational_api.db import unit_of_work
 
-    engine, factory = _session()
-    with unit_of_work(factory) as session:
-        service.reject_batch(session=session, batch_id=batch, actor=actor, reason=reason)
-    engine.dispose()
+    def decide(session, principal, record) -> None:
+        service.reject_batch(session=session, batch_id=record.id, actor=principal.login, reason=reason)
+        service.audit_decision(
+            session=session, principal=principal, batch=record, decision="reject", after={"reason": reason}
+        )
+
+    _decide(batch, actor, decide)
     typer.echo(f"Batch {batch} rejected: {reason}")
 
 
