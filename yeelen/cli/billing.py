@@ -101,7 +101,7 @@ def simulate() -> None:
     typer.echo(f"{len(report.stored)} batch(es) simulated, {len(report.skipped)} skipped")
 
 
-def _decide(batch_id: int, login: str, decide) -> None:
+def _decide(batch_id: int, login: str, decide):
     """Run a decision on a batch as the user ``login``: an active account whose role may approve batches and
     whose agencies include the batch's; the decision is audited as it would be through the API."""
     import socket
@@ -121,7 +121,7 @@ def _decide(batch_id: int, login: str, decide) -> None:
             )
             batch = service.get_batch(session=session, batch_id=batch_id, lock=True)
             principal.check_agency(batch.agency_id, f"Batch {batch_id}")
-            decide(session, principal, batch)
+            return decide(session, principal, batch)
     except ApiError as error:
         raise InputRejectedError(f"{error} (--by {login})") from None
     finally:
@@ -133,20 +133,19 @@ def approve(batch: int, actor: str = typer.Option(..., "--by", help="Who approve
     """Approve a simulated batch: its drafts are pinned for issue."""
     from operational_api.billing import service
 
-    figures = []
-
-    def decide(session, principal, record) -> None:
-        figures.append(service.approve_batch(session=session, batch_id=record.id, actor=principal.login))
+    def decide(session, principal, record) -> service.BatchFigures:
+        figures = service.approve_batch(session=session, batch_id=record.id, actor=principal.login)
         service.audit_decision(
             session=session,
             principal=principal,
             batch=record,
             decision="approve",
-            after={"bills": figures[0].bills, "amount": figures[0].amount},
+            after={"bills": figures.bills, "amount": figures.amount},
         )
+        return figures
 
-    _decide(batch, actor, decide)
-    typer.echo(f"Batch {batch} approved: {figures[0].bills} bills, {figures[0].amount}")
+    figures = _decide(batch, actor, decide)
+    typer.echo(f"Batch {batch} approved: {figures.bills} bills, {figures.amount}")
 
 
 @app.command()
