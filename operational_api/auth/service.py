@@ -109,7 +109,6 @@ def principal_of_login(
         raise ForbiddenError(
             f"{login} ({role}) may not do this ({ACTION_DESCRIPTIONS[action].lower()}): it needs one of the roles "
             f"{', '.join(str(item) for item in roles_for(action))}.",
-            code="role_not_allowed",
         )
     agencies = None
     if role not in AGENCY_WIDE_ROLES:
