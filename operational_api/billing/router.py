@@ -141,16 +141,9 @@ def create_batch(body: BatchIn, session: SessionDep, principal: allowed_for(Acti
 def approve(batch_id: BatchId, session: SessionDep, principal: allowed_for(Action.BILLING_APPROVE)) -> BatchOut:
     batch = _batch(session, batch_id, principal, lock=True)
     try:
-        figures = service.approve_batch(session=session, batch_id=batch_id, actor=principal.login)
+        service.approve_batch_by(session=session, principal=principal, batch=batch)
     except BatchStateError as error:
         raise ConflictError(str(error), code=error.code) from None
-    service.audit_decision(
-        session=session,
-        principal=principal,
-        batch=batch,
-        decision="approve",
-        after={"bills": figures.bills, "amount": figures.amount},
-    )
     return _out(session, batch)
 
 
@@ -166,12 +159,9 @@ def reject(
 ) -> BatchOut:
     batch = _batch(session, batch_id, principal, lock=True)
     try:
-        service.reject_batch(session=session, batch_id=batch_id, actor=principal.login, reason=body.reason)
+        service.reject_batch_by(session=session, principal=principal, batch=batch, reason=body.reason)
     except BatchStateError as error:
         raise ConflictError(str(error), code=error.code) from None
-    service.audit_decision(
-        session=session, principal=principal, batch=batch, decision="reject", after={"reason": body.reason}
-    )
     return _out(session, batch)
 
 

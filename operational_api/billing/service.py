@@ -240,10 +240,22 @@ def approve_batch(*, session: Session, batch_id: int, actor: str) -> BatchFigure
     return figures
 
 
-def audit_decision(
-    *, session: Session, principal: Principal, batch: BillingBatch, decision: str, after: Mapping[str, Any]
+def approve_batch_by(*, session: Session, principal: Principal, batch: BillingBatch) -> BatchFigures:
+    """A person's approval of a batch (through the API or the command line), with its audit event."""
+    figures = approve_batch(session=session, batch_id=batch.id, actor=principal.login)
+    _audit_decision(session, principal, batch, "approve", {"bills": figures.bills, "amount": figures.amount})
+    return figures
+
+
+def reject_batch_by(*, session: Session, principal: Principal, batch: BillingBatch, reason: str) -> None:
+    """A person's rejection of a batch's simulation, with its audit event."""
+    reject_batch(session=session, batch_id=batch.id, actor=principal.login, reason=reason)
+    _audit_decision(session, principal, batch, "reject", {"reason": reason})
+
+
+def _audit_decision(
+    session: Session, principal: Principal, batch: BillingBatch, decision: str, after: Mapping[str, Any]
 ) -> None:
-    """The audit event of a person's decision on a batch (``approve`` or ``reject``), whatever the channel."""
     audit.record(
         session=session,
         principal=principal,

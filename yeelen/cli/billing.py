@@ -133,18 +133,11 @@ def approve(batch: int, actor: str = typer.Option(..., "--by", help="Who approve
     """Approve a simulated batch: its drafts are pinned for issue."""
     from operational_api.billing import service
 
-    def decide(session, principal, record) -> service.BatchFigures:
-        figures = service.approve_batch(session=session, batch_id=record.id, actor=principal.login)
-        service.audit_decision(
-            session=session,
-            principal=principal,
-            batch=record,
-            decision="approve",
-            after={"bills": figures.bills, "amount": figures.amount},
-        )
-        return figures
-
-    figures = _decide(batch, actor, decide)
+    figures = _decide(
+        batch,
+        actor,
+        lambda session, principal, record: service.approve_batch_by(session=session, principal=principal, batch=record),
+    )
     typer.echo(f"Batch {batch} approved: {figures.bills} bills, {figures.amount}")
 
 
@@ -157,13 +150,13 @@ def reject(
     """Send a simulation back with its reason."""
     from operational_api.billing import service
 
-    def decide(session, principal, record) -> None:
-        service.reject_batch(session=session, batch_id=record.id, actor=principal.login, reason=reason)
-        service.audit_decision(
-            session=session, principal=principal, batch=record, decision="reject", after={"reason": reason}
-        )
-
-    _decide(batch, actor, decide)
+    _decide(
+        batch,
+        actor,
+        lambda session, principal, record: service.reject_batch_by(
+            session=session, principal=principal, batch=record, reason=reason
+        ),
+    )
     typer.echo(f"Batch {batch} rejected: {reason}")
 
 

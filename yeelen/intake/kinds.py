@@ -51,10 +51,4 @@ def inbox_kind(name: str) -> FileKind:
 def file_kind(name: str) -> FileKind:
     """Any kind of file by its name, or an inbox kind by its folder name."""
     folders = inbox_kinds()
-    if name in folders:
-        return folders[name]
-    kinds = all_kinds()
-    if name not in kinds:
-        known = sorted({*folders, *kinds})
-        raise InputRejectedError(f"unknown kind of file {name!r}; known kinds: {', '.join(known)}")
-    return kinds[name]
+    return folders[name] if name in folders else kind_named(name)
