@@ -73,12 +73,17 @@ def next_number(*, session: Session, series: str) -> int:
     parameters = {"series_name": series, "now": utcnow()}
     number = session.execute(_INCREMENT, parameters).scalar_one_or_none()
     if number is None:
-        now = utcnow()
-        insert_ignore(
-            session=session,
-            table=_SEQUENCES,
-            values={"series": series, "last_number": 0, "created_at": now, "updated_at": now},
-            conflict=["series"],
-        )
+        create_series(session=session, series=series)
         number = session.execute(_INCREMENT, parameters).scalar_one()
     return int(number)
+
+
+def create_series(*, session: Session, series: str) -> None:
+    """Create a numbering series starting at 1, unless it exists (a concurrent creator's row is kept)."""
+    now = utcnow()
+    insert_ignore(
+        session=session,
+        table=_SEQUENCES,
+        values={"series": series, "last_number": 0, "created_at": now, "updated_at": now},
+        conflict=["series"],
+    )

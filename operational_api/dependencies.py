@@ -8,12 +8,13 @@ A failed commit therefore reaches the error handlers and the client gets an erro
 Three rules keep concurrent requests from blocking each other for good:
 
 * A transaction's locks (PostgreSQL row locks, SQLite's write lock) are taken in the handler's thread and
-  released by the commit, which runs on its own thread limiter: a commit never waits for a thread held by a
-  request that itself waits for that commit's locks.
+  released by the commit, which runs in that same thread (or, for a handler that is not :func:`blocking`, on
+  the commit limiter's threads): a commit never waits for a thread held by a request that itself waits for
+  that commit's locks.
 * Authentication reads in the request's transaction before the handler takes any lock.
 * A handler's database work runs in one thread hop (:func:`blocking`): FastAPI validates the response of a
   plain ``def`` handler in another hop of the same pool, which could wait for ever behind threads blocked on
-  the handler's own locks.
+  the handler's own locks. The same hop commits once the handler has returned its response.
 
 On SQLite, requests that write open their transaction with ``BEGIN IMMEDIATE`` (the write lock is taken before
 the first read, so what a request reads cannot change before it writes), and the writers of one process queue on
@@ -176,13 +177,30 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
         except BaseException:
             await anyio.to_thread.run_sync(_finish, session, False, limiter=limiter)
             raise
-        await anyio.to_thread.run_sync(_finish, session, True, limiter=limiter)
+        if session.in_transaction():
+            await anyio.to_thread.run_sync(_finish, session, True, limiter=limiter)
+        else:
+            session.close()  # committed by the handler's thread (see :func:`blocking`): nothing left to send
     finally:
         if writers is not None:
             writers.release()
 
 
 Handler = TypeVar("Handler", bound=Callable[..., Any])
+
+
+def _handle_and_commit(handler: Callable[..., Any], args: tuple, kwargs: dict[str, Any]) -> Any:
+    """Run a handler, then commit the request's session in the same thread.
+
+    The handler has built its response (ORM objects are not expired by the commit), so a failed commit still
+    reaches the error handlers before anything is sent; committing here spares the request a second thread hop,
+    and the thread that holds the transaction's locks is the one that releases them.
+    """
+    result = handler(*args, **kwargs)
+    for value in kwargs.values():
+        if isinstance(value, Session) and value.in_transaction():
+            value.commit()
+    return result
 
 
 def blocking(handler: Handler) -> Handler:
@@ -196,7 +214,7 @@ def blocking(handler: Handler) -> Handler:
 
     @functools.wraps(handler)
     async def endpoint(*args: Any, **kwargs: Any) -> Any:
-        return await anyio.to_thread.run_sync(functools.partial(handler, *args, **kwargs))
+        return await anyio.to_thread.run_sync(functools.partial(_handle_and_commit, handler, args, kwargs))
 
     return endpoint  # type: ignore[return-value]
 

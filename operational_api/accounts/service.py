@@ -25,7 +25,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import bindparam, case, func, insert, select
+from sqlalchemy import BigInteger, Text, bindparam, case, cast, func, insert, literal_column, select, true, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from operational_api.accounts.exceptions import (
@@ -37,8 +38,8 @@ from operational_api.accounts.exceptions import (
     OverpaymentRefusedError,
 )
 from operational_api.accounts.models import Allocation, LedgerEntry, Payment
-from operational_api.billing.models import Invoice
-from operational_api.concurrency import lock_customers, next_number
+from operational_api.billing.models import DocumentSequence, Invoice
+from operational_api.concurrency import create_series, lock_customers, next_number
 from operational_api.customers.models import Contract
 from operational_api.db import utcnow
 from operational_api.documents import format_money
@@ -182,9 +183,18 @@ def post_invoices(*, session: Session, invoices: Sequence[Invoice], created_by: 
     return len(rows)
 
 
+def _payment_label(purpose: str) -> str:
+    return {"deposit": "Dépôt de garantie", "advance": "Avance"}.get(purpose, "Paiement")
+
+
+def receipt_number(series: str, number: int) -> str:
+    """The receipt number printed for the ``number``-th payment of a series."""
+    return f"{series}-{number:07d}"
+
+
 def post_payment_entry(*, session: Session, payment: Payment) -> int:
     """The ledger entry of a received payment (minus its amount)."""
-    label = {"deposit": "Dépôt de garantie", "advance": "Avance"}.get(payment.purpose, "Paiement")
+    label = _payment_label(payment.purpose)
     return add_entry(
         session=session,
         customer_id=payment.customer_id,
@@ -830,12 +840,9 @@ def receive_payment(
         invoice_numbers=invoice_numbers,
         allow_overpayment=allow_overpayment,
     )
-    number = next_number(session=session, series=incoming.series)
     now = utcnow()
     values = {
-        "receipt_number": f"{incoming.series}-{number:07d}",
         "series": incoming.series,
-        "sequence_number": number,
         "customer_id": incoming.customer_id,
         "contract_id": incoming.contract_id,
         "agency_id": incoming.agency_id,
@@ -858,11 +865,123 @@ def receive_payment(
         "created_at": now,
         "updated_at": now,
     }
+    if session.get_bind().dialect.name == "postgresql":
+        payment_id, number = _write_payment_postgresql(session, values, plan)
+        return Payment(
+            id=payment_id, receipt_number=receipt_number(incoming.series, number), sequence_number=number, **values
+        ), plan
+    number = next_number(session=session, series=incoming.series)
+    values |= {"receipt_number": receipt_number(incoming.series, number), "sequence_number": number}
     # A plain INSERT: this path runs for every payment, and the ORM's unit of work would cost more than the SQL.
     payment_id = session.execute(_INSERT_PAYMENT, values).scalar_one()
     payment = Payment(id=payment_id, **values)
     apply_plan(session=session, payment=payment, plan=plan)
     return payment, plan
+
+
+def _received_payment_statement():
+    """One PostgreSQL statement for what follows the matching: the next receipt number of the series (the series
+    row stays locked until the commit), the payment, its ledger entry and its allocations.
+
+    The same writes as :func:`next_number`, the payment insert and :func:`apply_plan`, in one round trip: the
+    series is locked for a single statement and the commit instead of four. Returns no row when the series does
+    not exist yet.
+    """
+    sequences, payments = DocumentSequence.__table__, Payment.__table__
+    entries, allocations = LedgerEntry.__table__, Allocation.__table__
+    now = bindparam("now", type_=payments.c.created_at.type)
+    number = (
+        update(sequences)
+        .where(sequences.c.series == bindparam("series_name"))
+        .values(last_number=sequences.c.last_number + literal_column("1"), updated_at=now)
+        .returning(sequences.c.last_number.label("n"))
+        .cte("number")
+    )
+    digits = cast(number.c.n, Text)
+    numbered = {
+        "receipt_number": bindparam("series_name", type_=sequences.c.series.type)
+        + literal_column("'-'")
+        + func.lpad(digits, func.greatest(literal_column("7"), func.length(digits)), literal_column("'0'")),
+        "sequence_number": number.c.n,
+    }
+    columns = [column for column in payments.c if column.name != "id"]
+    paid = (
+        insert(payments)
+        .from_select(
+            [column.name for column in columns],
+            select(
+                *[
+                    numbered.get(column.name, bindparam(f"payment_{column.name}", type_=column.type))
+                    for column in columns
+                ]
+            ).select_from(number),
+        )
+        .returning(payments.c.id, payments.c.sequence_number, payments.c.receipt_number)
+        .cte("paid")
+    )
+    entry_columns = [column for column in entries.c if column.name != "id"]
+    from_paid = {
+        "payment_id": paid.c.id,
+        "description": bindparam("entry_label", type_=entries.c.description.type)
+        + literal_column("' reçu n° '")
+        + paid.c.receipt_number,
+    }
+    entry = insert(entries).from_select(
+        [column.name for column in entry_columns],
+        select(
+            *[
+                from_paid.get(column.name, bindparam(f"entry_{column.name}", type_=column.type))
+                for column in entry_columns
+            ]
+        ).select_from(paid),
+    )
+    lines = (
+        func.unnest(bindparam("invoice_ids", type_=ARRAY(BigInteger)), bindparam("amounts", type_=ARRAY(BigInteger)))
+        .table_valued("invoice_id", "amount")
+        .render_derived(name="line")
+    )
+    allocated = insert(allocations).from_select(
+        ["invoice_id", "payment_id", "amount", "allocated_on", "created_at", "updated_at"],
+        select(
+            lines.c.invoice_id,
+            paid.c.id,
+            lines.c.amount,
+            bindparam("payment_business_date", type_=allocations.c.allocated_on.type),
+            now,
+            now,
+        ).select_from(paid.join(lines, true())),
+    )
+    return select(paid.c.id, paid.c.sequence_number).add_cte(entry.cte("entry"), allocated.cte("allocated"))
+
+
+_RECEIVED_PAYMENT = _received_payment_statement()
+
+
+def _write_payment_postgresql(session: Session, values: dict, plan: AllocationPlan) -> tuple[int, int]:
+    """Number and write a payment with its ledger entry and allocations in one statement; (id, number)."""
+    entry = entry_values(
+        customer_id=values["customer_id"],
+        contract_id=values["contract_id"],
+        entry_date=values["business_date"],
+        kind="payment",
+        amount=-values["amount"],
+        description="",
+        created_by=values["created_by"],
+    )
+    parameters = {f"payment_{name}": value for name, value in values.items()}
+    parameters |= {f"entry_{name}": value for name, value in entry.items()}
+    parameters |= {
+        "series_name": values["series"],
+        "now": values["created_at"],
+        "entry_label": _payment_label(values["purpose"]),
+        "invoice_ids": [line.invoice_id for line in plan.lines],
+        "amounts": [line.amount for line in plan.lines],
+    }
+    row = session.execute(_RECEIVED_PAYMENT, parameters).first()
+    if row is None:
+        create_series(session=session, series=values["series"])
+        row = session.execute(_RECEIVED_PAYMENT, parameters).one()
+    return row.id, row.sequence_number
 
 
 def payment_allocations(*, session: Session, payment_id: int) -> list[tuple[str, dt.date, int]]:

@@ -41,6 +41,38 @@ def test_oldest_due_first_pays_the_invoice_due_first(world: World) -> None:
     assert world.open_amounts() == {early_issue: 8_000, early_due: 0}
 
 
+def test_a_received_payment_writes_its_number_entry_and_allocations_past_seven_digits(world: World) -> None:
+    """The receipt number, the ledger entry and the allocations of a payment, the same on every engine, also when
+    the series passes 9,999,999 (the number then takes an eighth digit)."""
+    first = world.invoice(total=3_000, issued=dt.date(2026, 1, 5), due=FEB)
+    second = world.invoice(total=5_000, issued=dt.date(2026, 2, 5), due=MAR)
+    receipt, _ = world.pay(amount=1_000)
+    assert receipt == "T2026-0000001"
+    world.execute("update document_sequence set last_number = 9999998 where series = 'T2026'")
+    receipts = [world.pay(amount=amount)[0] for amount in (2_500, 6_000)]
+    assert receipts == ["T2026-9999999", "T2026-10000000"]
+    assert accounts.receipt_number("T2026", 10_000_000) == receipts[-1]
+    rows = world.rows(
+        "select p.receipt_number, p.sequence_number, e.amount, e.description, e.kind from payment p "
+        "join ledger_entry e on e.payment_id = p.id order by p.sequence_number"
+    )
+    assert rows == [
+        ("T2026-0000001", 1, -1_000, "Paiement reçu n° T2026-0000001", "payment"),
+        ("T2026-9999999", 9_999_999, -2_500, "Paiement reçu n° T2026-9999999", "payment"),
+        ("T2026-10000000", 10_000_000, -6_000, "Paiement reçu n° T2026-10000000", "payment"),
+    ]
+    allocations = world.rows(
+        "select p.receipt_number, i.number, a.amount from allocation a join payment p on p.id = a.payment_id "
+        "join invoice i on i.id = a.invoice_id order by a.id"
+    )
+    assert allocations == [
+        ("T2026-0000001", first, 1_000),
+        ("T2026-9999999", first, 2_000),
+        ("T2026-9999999", second, 500),
+        ("T2026-10000000", second, 4_500),
+    ]
+
+
 def test_oldest_issued_first_pays_the_invoice_issued_first(world: World) -> None:
     early_issue = world.invoice(total=10_000, issued=dt.date(2026, 1, 5), due=MAR)
     early_due = world.invoice(total=4_000, issued=dt.date(2026, 2, 1), due=FEB)
