@@ -434,7 +434,11 @@ def issue_batch(
                 bindparam("now_updated", value=now, type_=Invoice.__table__.c.updated_at.type),
             )
             .join(ordered, ordered.c.contract_id == draft.c.contract_id)
-            .where(draft.c.batch_id == batch_id),
+            .where(draft.c.batch_id == batch_id)
+            # Written in contract order (numbers still follow agency, round, contract): the foreign-key checks on
+            # contracts and customers (whose ids follow each other) then walk their tables once instead of at
+            # random, and the lines and ledger entries, written in invoice order, follow.
+            .order_by(draft.c.contract_id),
         )
     )
     line = DraftBillLine.__table__
@@ -476,7 +480,8 @@ def issue_batch(
                 & (invoice.c.contract_id == line.c.contract_id)
                 & (invoice.c.kind == "invoice"),
             )
-            .where(line.c.batch_id == batch_id),
+            .where(line.c.batch_id == batch_id)
+            .order_by(invoice.c.id, line.c.line_number),
         )
     )
     ledger = LedgerEntry.__table__
@@ -507,7 +512,9 @@ def issue_batch(
                 literal(actor),
                 bindparam("now_created", value=now, type_=ledger.c.created_at.type),
                 bindparam("now_updated", value=now, type_=ledger.c.updated_at.type),
-            ).where(invoice.c.batch_id == batch_id, invoice.c.total != 0),
+            )
+            .where(invoice.c.batch_id == batch_id, invoice.c.total != 0)
+            .order_by(invoice.c.id),
         )
     )
     if match_credits is not None:
