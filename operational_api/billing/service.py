@@ -133,15 +133,16 @@ def store_simulation(
     *,
     session: Session,
     batch_id: int,
-    bills: Sequence[Mapping[str, Any]],
-    lines: Sequence[Mapping[str, Any]],
+    bills: Iterable[Mapping[str, Any]],
+    lines: Iterable[Mapping[str, Any]],
     actor: str,
     details: Mapping[str, Any] | None = None,
 ) -> BatchFigures:
     """Replace the draft bills of a batch by a new simulation and mark it simulated.
 
-    ``bills`` and ``lines`` carry the columns of DraftBill and DraftBillLine (without batch_id); a batch already
-    approved or issued keeps its drafts and refuses a new simulation.
+    ``bills`` and ``lines`` carry the columns of DraftBill and DraftBillLine (without batch_id), read once as they
+    are written (they may be streams); a batch already approved or issued keeps its drafts and refuses a new
+    simulation.
     """
     batch = get_batch(session=session, batch_id=batch_id, lock=True)
     if batch.status not in DRAFT_STATES:

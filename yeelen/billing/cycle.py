@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -27,17 +26,55 @@ from yeelen.warehouse.reader import marts_connection
 Say = Callable[[str], None]
 
 BILLS_SQL = """
-select batch_id, contract_id, customer_id, agency_id, reading_round_id, category, billing_month, period_start,
+select contract_id, customer_id, agency_id, reading_round_id, category, billing_month, period_start,
     period_end, consumption, unit, is_estimated, grid_code, total_minor
 from marts.fct_draft_bills
-where bill_status = 'billable' and batch_id in ({ids})
+where bill_status = 'billable' and batch_id = :batch_id
 """
+# The lines of billable bills only (a held bill's tariff cannot price it whole), with their bill's unit.
 LINES_SQL = """
-select batch_id, contract_id, line_number, line_kind, line_code, label_fr, label_en, quantity, unit_price,
-    base_amount, amount_minor, part_start, part_end, lower_milli, upper_milli
-from marts.fct_draft_bill_lines
-where batch_id in ({ids})
+select lines.contract_id, lines.line_number, lines.line_kind, lines.line_code, lines.label_fr, lines.label_en,
+    lines.quantity, lines.unit_price, lines.base_amount, lines.amount_minor, lines.part_start, lines.part_end,
+    lines.lower_milli, lines.upper_milli, bills.unit
+from marts.fct_draft_bill_lines as lines
+inner join marts.fct_draft_bills as bills
+    on bills.batch_id = lines.batch_id and bills.contract_id = lines.contract_id and bills.bill_status = 'billable'
+where lines.batch_id = :batch_id
 """
+
+
+def _draft_bill(bill: dict) -> dict:
+    return {
+        "contract_id": bill["contract_id"],
+        "customer_id": bill["customer_id"],
+        "agency_id": bill["agency_id"],
+        "reading_round_id": bill["reading_round_id"],
+        "category": bill["category"],
+        "billing_month": bill["billing_month"],
+        "period_start": bill["period_start"],
+        "period_end": bill["period_end"],
+        "consumption": Decimal(bill["consumption"]),
+        "unit": bill["unit"],
+        "is_estimated": bool(bill["is_estimated"]),
+        "grid_code": bill["grid_code"],
+        "total": int(bill["total_minor"]),
+    }
+
+
+def _draft_line(line: dict, language: str) -> dict:
+    return {
+        "contract_id": line["contract_id"],
+        "line_number": int(line["line_number"]),
+        "kind": line["line_kind"],
+        "code": line["line_code"],
+        "label": _label(line, line["unit"], language)[:200],
+        "quantity": None if line["quantity"] is None else Decimal(line["quantity"]),
+        "unit_price": None if line["unit_price"] is None else Decimal(line["unit_price"]),
+        "base": None if line["base_amount"] is None else Decimal(line["base_amount"]),
+        "amount": int(line["amount_minor"]),
+        "part_start": line["part_start"],
+        "part_end": line["part_end"],
+    }
 
 
 @dataclass
@@ -87,66 +124,27 @@ def store_simulations(
             ]
         if not batch_ids:
             return report
-        ids = ", ".join(str(int(batch_id)) for batch_id in batch_ids)
+        # Streamed from the marts, batch by batch, into the operational database: a simulation of a million bills
+        # (some five million rows) never sits whole in memory.
         with marts_connection(settings) as marts:
-            bills = marts.rows(BILLS_SQL.format(ids=ids))
-            lines = marts.rows(LINES_SQL.format(ids=ids))
-        bills_by_batch: dict[int, list[dict]] = defaultdict(list)
-        units: dict[tuple[int, int], str] = {}
-        for bill in bills:
-            units[(bill["batch_id"], bill["contract_id"])] = bill["unit"]
-            bills_by_batch[bill["batch_id"]].append(
-                {
-                    "contract_id": bill["contract_id"],
-                    "customer_id": bill["customer_id"],
-                    "agency_id": bill["agency_id"],
-                    "reading_round_id": bill["reading_round_id"],
-                    "category": bill["category"],
-                    "billing_month": bill["billing_month"],
-                    "period_start": bill["period_start"],
-                    "period_end": bill["period_end"],
-                    "consumption": Decimal(bill["consumption"]),
-                    "unit": bill["unit"],
-                    "is_estimated": bool(bill["is_estimated"]),
-                    "grid_code": bill["grid_code"],
-                    "total": int(bill["total_minor"]),
-                }
-            )
-        lines_by_batch: dict[int, list[dict]] = defaultdict(list)
-        for line in lines:
-            unit = units.get((line["batch_id"], line["contract_id"]))
-            if unit is None:  # a line of a bill that is held (the tariff cannot price it whole)
-                continue
-            lines_by_batch[line["batch_id"]].append(
-                {
-                    "contract_id": line["contract_id"],
-                    "line_number": int(line["line_number"]),
-                    "kind": line["line_kind"],
-                    "code": line["line_code"],
-                    "label": _label(line, unit, settings.language)[:200],
-                    "quantity": None if line["quantity"] is None else Decimal(line["quantity"]),
-                    "unit_price": None if line["unit_price"] is None else Decimal(line["unit_price"]),
-                    "base": None if line["base_amount"] is None else Decimal(line["base_amount"]),
-                    "amount": int(line["amount_minor"]),
-                    "part_start": line["part_start"],
-                    "part_end": line["part_end"],
-                }
-            )
-        for batch_id in batch_ids:
-            try:
-                with unit_of_work(factory) as session:
-                    figures = service.store_simulation(
-                        session=session,
-                        batch_id=batch_id,
-                        bills=bills_by_batch.get(batch_id, []),
-                        lines=lines_by_batch.get(batch_id, []),
-                        actor=actor,
-                    )
-                report.stored[batch_id] = figures
-                say(f"batch {batch_id}: {figures.bills} bills simulated for {figures.amount}")
-            except BatchStateError as error:
-                report.skipped[batch_id] = str(error)
-                say(str(error))
+            for batch_id in batch_ids:
+                try:
+                    with unit_of_work(factory) as session:
+                        figures = service.store_simulation(
+                            session=session,
+                            batch_id=batch_id,
+                            bills=(_draft_bill(bill) for bill in marts.stream(BILLS_SQL, {"batch_id": batch_id})),
+                            lines=(
+                                _draft_line(line, settings.language)
+                                for line in marts.stream(LINES_SQL, {"batch_id": batch_id})
+                            ),
+                            actor=actor,
+                        )
+                    report.stored[batch_id] = figures
+                    say(f"batch {batch_id}: {figures.bills} bills simulated for {figures.amount}")
+                except BatchStateError as error:
+                    report.skipped[batch_id] = str(error)
+                    say(str(error))
     finally:
         engine.dispose()
     return report

@@ -10,6 +10,8 @@ from typing import Any
 from yeelen.errors import EmptyWarehouseError, StoreUnavailableError
 from yeelen.settings import Settings
 
+STREAM_CHUNK = 50_000
+
 
 @contextmanager
 def marts_connection(settings: Settings) -> Iterator[Any]:
@@ -44,13 +46,22 @@ class _DuckDBRows:
         self.connection = connection
 
     def rows(self, sql: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+        return list(self.stream(sql, params))
+
+    def stream(
+        self, sql: str, params: Mapping[str, Any] | None = None, chunk: int = STREAM_CHUNK
+    ) -> Iterator[dict[str, Any]]:
+        """The rows one at a time, fetched ``chunk`` by ``chunk``: a result of millions of rows is never whole in
+        memory."""
         # Named parameters are written :name in the SQL of this module's callers; DuckDB spells them $name.
         import re
 
         translated = re.sub(r"(?<!:):([a-z_][a-z0-9_]*)", r"$\1", sql)
         cursor = self.connection.execute(translated, dict(params or {}))
         names = [column[0] for column in cursor.description]
-        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+        while batch := cursor.fetchmany(chunk):
+            for row in batch:
+                yield dict(zip(names, row, strict=True))
 
 
 class _SqlAlchemyRows:
@@ -58,6 +69,16 @@ class _SqlAlchemyRows:
         self.connection = connection
 
     def rows(self, sql: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+        return list(self.stream(sql, params))
+
+    def stream(
+        self, sql: str, params: Mapping[str, Any] | None = None, chunk: int = STREAM_CHUNK
+    ) -> Iterator[dict[str, Any]]:
+        """The rows one at a time, read through a server-side cursor ``chunk`` rows at a time."""
         from sqlalchemy import text
 
-        return [dict(row._mapping) for row in self.connection.execute(text(sql), dict(params or {}))]
+        result = self.connection.execution_options(stream_results=True, yield_per=chunk).execute(
+            text(sql), dict(params or {})
+        )
+        for row in result:
+            yield dict(row._mapping)
