@@ -55,7 +55,8 @@ def insert_ignore(
 
 
 _SEQUENCES = DocumentSequence.__table__
-_INCREMENT = (
+# Bound values: ``series_name`` and ``now``. Also usable as a CTE, to number and write in one statement.
+INCREMENT = (
     update(_SEQUENCES)
     .where(_SEQUENCES.c.series == bindparam("series_name"))
     .values(last_number=_SEQUENCES.c.last_number + 1, updated_at=bindparam("now"))
@@ -71,10 +72,10 @@ def next_number(*, session: Session, series: str) -> int:
     Take the number as late as possible in the transaction: the lock is held until the commit.
     """
     parameters = {"series_name": series, "now": utcnow()}
-    number = session.execute(_INCREMENT, parameters).scalar_one_or_none()
+    number = session.execute(INCREMENT, parameters).scalar_one_or_none()
     if number is None:
         create_series(session=session, series=series)
-        number = session.execute(_INCREMENT, parameters).scalar_one()
+        number = session.execute(INCREMENT, parameters).scalar_one()
     return int(number)
 
 

@@ -25,7 +25,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import BigInteger, Text, bindparam, case, cast, func, insert, literal_column, select, true, update
+from sqlalchemy import BigInteger, Text, bindparam, case, cast, func, insert, literal_column, select, true
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
@@ -38,8 +38,8 @@ from operational_api.accounts.exceptions import (
     OverpaymentRefusedError,
 )
 from operational_api.accounts.models import Allocation, LedgerEntry, Payment
-from operational_api.billing.models import DocumentSequence, Invoice
-from operational_api.concurrency import create_series, lock_customers, next_number
+from operational_api.billing.models import Invoice
+from operational_api.concurrency import INCREMENT, create_series, lock_customers, next_number
 from operational_api.customers.models import Contract
 from operational_api.db import utcnow
 from operational_api.documents import format_money
@@ -887,22 +887,16 @@ def _received_payment_statement():
     series is locked for a single statement and the commit instead of four. Returns no row when the series does
     not exist yet.
     """
-    sequences, payments = DocumentSequence.__table__, Payment.__table__
-    entries, allocations = LedgerEntry.__table__, Allocation.__table__
+    payments, entries, allocations = Payment.__table__, LedgerEntry.__table__, Allocation.__table__
     now = bindparam("now", type_=payments.c.created_at.type)
-    number = (
-        update(sequences)
-        .where(sequences.c.series == bindparam("series_name"))
-        .values(last_number=sequences.c.last_number + literal_column("1"), updated_at=now)
-        .returning(sequences.c.last_number.label("n"))
-        .cte("number")
-    )
-    digits = cast(number.c.n, Text)
+    number = INCREMENT.cte("number")
+    digits = cast(number.c.last_number, Text)
     numbered = {
-        "receipt_number": bindparam("series_name", type_=sequences.c.series.type)
+        # The SQL spelling of :func:`receipt_number`.
+        "receipt_number": bindparam("series_name", type_=payments.c.series.type)
         + literal_column("'-'")
         + func.lpad(digits, func.greatest(literal_column("7"), func.length(digits)), literal_column("'0'")),
-        "sequence_number": number.c.n,
+        "sequence_number": number.c.last_number,
     }
     columns = [column for column in payments.c if column.name != "id"]
     paid = (

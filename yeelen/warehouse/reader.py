@@ -69,7 +69,9 @@ class _SqlAlchemyRows:
         self.connection = connection
 
     def rows(self, sql: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
-        return list(self.stream(sql, params))
+        from sqlalchemy import text
+
+        return [dict(row._mapping) for row in self.connection.execute(text(sql), dict(params or {}))]
 
     def stream(
         self, sql: str, params: Mapping[str, Any] | None = None, chunk: int = STREAM_CHUNK
