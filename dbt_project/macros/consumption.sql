@@ -8,29 +8,24 @@
     Emits CTEs ending with ``consumptions``.
 -#}
 {% macro consumption_ctes(installations, readings, meters, contracts, windowed=false) -%}
-consumption_meters as (
-    select * from {{ meters }}
-),
-
-consumption_contracts as (
-    select contract_id, cycle_months from {{ contracts }}
-),
-
-indexed_readings as (
+consumption_installations as (
+    -- Each installation with what its events need from the meter and the contract, joined once per
+    -- installation rather than once per event.
     select
         installations.meter_installation_id,
-        readings.contract_id,
-        readings.meter_id,
-        readings.reading_id,
-        readings.reading_date,
-        readings.index_value,
-        readings.is_estimate
-    from {{ readings }} as readings
-    inner join {{ installations }} as installations
-        on readings.contract_id = installations.contract_id
-        and readings.meter_id = installations.meter_id
-        and readings.reading_date >= installations.installed_on
-        and (installations.removed_on is null or readings.reading_date <= installations.removed_on)
+        installations.contract_id,
+        installations.meter_id,
+        installations.installed_on,
+        installations.removed_on,
+        installations.initial_index,
+        installations.final_index,
+        {% if windowed %}installations.window_start,{% endif %}
+        meters.multiplier,
+        contracts.cycle_months,
+        cast(power(10, meters.digits) as bigint) as meter_range
+    from {{ installations }} as installations
+    inner join {{ meters }} as meters on installations.meter_id = meters.meter_id
+    inner join {{ contracts }} as contracts on installations.contract_id = contracts.contract_id
 ),
 
 events as (
@@ -38,28 +33,41 @@ events as (
         meter_installation_id,
         contract_id,
         meter_id,
+        installed_on,
+        multiplier,
+        cycle_months,
+        meter_range,
         installed_on as event_date,
         0 as event_order,
         'installation' as event_kind,
         cast(null as bigint) as reading_id,
         initial_index as index_value,
         {{ as_flag('1 = 0') }} as is_estimate
-    from {{ installations }} as installations
+    from consumption_installations as installations
     {% if windowed %}where installations.installed_on >= installations.window_start{% endif %}
 
     union all
 
     select
-        meter_installation_id,
-        contract_id,
-        meter_id,
-        reading_date as event_date,
+        installations.meter_installation_id,
+        readings.contract_id,
+        readings.meter_id,
+        installations.installed_on,
+        installations.multiplier,
+        installations.cycle_months,
+        installations.meter_range,
+        readings.reading_date as event_date,
         1 as event_order,
         'reading' as event_kind,
-        reading_id,
-        index_value,
-        is_estimate
-    from indexed_readings
+        readings.reading_id,
+        readings.index_value,
+        readings.is_estimate
+    from {{ readings }} as readings
+    inner join consumption_installations as installations
+        on readings.contract_id = installations.contract_id
+        and readings.meter_id = installations.meter_id
+        and readings.reading_date >= installations.installed_on
+        and (installations.removed_on is null or readings.reading_date <= installations.removed_on)
 
     union all
 
@@ -67,13 +75,17 @@ events as (
         meter_installation_id,
         contract_id,
         meter_id,
+        installed_on,
+        multiplier,
+        cycle_months,
+        meter_range,
         removed_on as event_date,
         2 as event_order,
         'removal' as event_kind,
         cast(null as bigint) as reading_id,
         final_index as index_value,
         {{ as_flag('1 = 0') }} as is_estimate
-    from {{ installations }} as installations
+    from consumption_installations as installations
     where removed_on is not null and final_index is not null
     {% if windowed %}and installations.removed_on >= installations.window_start{% endif %}
 ),
@@ -81,7 +93,6 @@ events as (
 sequenced as (
     select
         events.*,
-        installations.installed_on,
         lag(events.index_value) over (
             partition by events.meter_installation_id
             order by events.event_date, events.event_order, events.reading_id
@@ -99,33 +110,6 @@ sequenced as (
             order by events.event_date, events.event_order, events.reading_id
         ) as previous_is_estimate
     from events
-    inner join {{ installations }} as installations
-        on events.meter_installation_id = installations.meter_installation_id
-),
-
-events_with_meters as (
-    select
-        sequenced.meter_installation_id,
-        sequenced.contract_id,
-        sequenced.meter_id,
-        sequenced.installed_on,
-        sequenced.event_date,
-        sequenced.event_order,
-        sequenced.event_kind,
-        sequenced.reading_id,
-        sequenced.index_value,
-        sequenced.is_estimate,
-        sequenced.previous_index,
-        sequenced.previous_date,
-        sequenced.previous_kind,
-        sequenced.previous_is_estimate,
-        meters.digits,
-        meters.multiplier,
-        contracts.cycle_months,
-        cast(power(10, meters.digits) as bigint) as meter_range
-    from sequenced
-    inner join consumption_meters as meters on sequenced.meter_id = meters.meter_id
-    inner join consumption_contracts as contracts on sequenced.contract_id = contracts.contract_id
 ),
 
 segments as (
@@ -137,7 +121,7 @@ segments as (
             ~ days_between('events.previous_date', 'events.event_date')
             ~ " > " ~ var('opening_gap_cycles') ~ " * events.cycle_months * 31"
         ) }} as is_opening
-    from events_with_meters as events
+    from sequenced as events
     where events.previous_index is not null
 ),
 
@@ -167,22 +151,28 @@ unwrapped as (
     from segments
 ),
 
+changed_contracts as (
+    -- Contracts whose meter was removed inside the window: a closing reading there may gather several segments
+    -- (the old meter's last one and the new meter's first one).
+    select distinct contract_id from unwrapped where event_kind = 'removal'
+),
+
 ordered as (
-    -- Number each event by the closing reading it belongs to: the first reading at or after it.
+    -- Number each event of those contracts by the closing reading it belongs to: the first reading at or after it.
     select
         unwrapped.*,
         coalesce(sum(case when event_kind = 'reading' then 1 else 0 end) over (
-            partition by contract_id
+            partition by unwrapped.contract_id
             order by event_date, installed_on, event_order, reading_id
             rows between unbounded preceding and 1 preceding
         ), 0) + 1 as reading_ordinal
     from unwrapped
+    inner join changed_contracts on unwrapped.contract_id = changed_contracts.contract_id
 ),
 
 grouped as (
     select
         contract_id,
-        reading_ordinal,
         max(case when event_kind = 'reading' then reading_id end) as reading_id,
         max(case when event_kind = 'reading' then event_date end) as period_end,
         min(previous_date) as period_start,
@@ -198,6 +188,28 @@ grouped as (
         sum(case when event_kind = 'reading' then 1 else 0 end) as closing_readings
     from ordered
     group by contract_id, reading_ordinal
+
+    union all
+
+    -- Every other contract: each segment is a reading with its own previous index, a closing reading of its own.
+    select
+        unwrapped.contract_id,
+        unwrapped.reading_id,
+        unwrapped.event_date as period_end,
+        unwrapped.previous_date as period_start,
+        unwrapped.meter_id,
+        unwrapped.index_difference * unwrapped.multiplier as consumption,
+        {{ flag_to_int('unwrapped.is_opening') }} as has_opening,
+        {{ flag_to_int('unwrapped.is_rollover') }} as has_rollover,
+        {{ flag_to_int('unwrapped.is_index_backwards') }} as has_index_backwards,
+        {{ flag_to_int('unwrapped.is_estimate_correction') }} as has_estimate_correction,
+        1 as installations,
+        case when {{ is_true('unwrapped.is_estimate') }} then 1 else 0 end as closes_on_estimate,
+        case when {{ is_true('unwrapped.previous_is_estimate') }} then 1 else 0 end as follows_estimate,
+        1 as closing_readings
+    from unwrapped
+    left join changed_contracts on unwrapped.contract_id = changed_contracts.contract_id
+    where changed_contracts.contract_id is null
 ),
 
 consumptions as (

@@ -97,7 +97,7 @@ select
     matched.start_date,
     matched.end_date,
     meters.meter_type,
-    cast(matched.batch_id as bigint) * 10000000000 + matched.contract_id as bill_key,
+    {{ bill_key('matched.batch_id', 'matched.contract_id') }} as bill_key,
     case
         when already_invoiced.contract_id is not null then 'ALREADY_INVOICED'
         when matched.batch_rank > 1 then 'IN_EARLIER_BATCH'

@@ -25,16 +25,12 @@ with periods as (
 charge_labels as (
     select distinct version_id, code, label_fr, label_en
     from {{ ref('int_tariff_charges_prepared') }}
-),
-
-bills as (
-    select bill_key, batch_id, contract_id from {{ ref('int_bill_grids_resolved') }}
 )
 
 select
     priced_lines.bill_key,
-    bills.batch_id,
-    bills.contract_id,
+    {{ bill_key_batch('priced_lines.bill_key') }} as batch_id,
+    {{ bill_key_contract('priced_lines.bill_key') }} as contract_id,
     cast(row_number() over (
         partition by priced_lines.bill_key
         order by priced_lines.part_start, priced_lines.line_order
@@ -65,7 +61,6 @@ select
     priced_lines.lower_milli,
     priced_lines.upper_milli
 from priced_lines
-inner join bills on priced_lines.bill_key = bills.bill_key
 left join charge_labels
     on priced_lines.version_id = charge_labels.version_id
     and priced_lines.line_code = charge_labels.code
