@@ -11,7 +11,9 @@ Three rules keep concurrent requests from blocking each other for good:
   released by the commit, which runs in that same thread (or, for a handler that is not :func:`blocking`, on
   the commit limiter's threads): a commit never waits for a thread held by a request that itself waits for
   that commit's locks.
-* Authentication reads in the request's transaction before the handler takes any lock.
+* Authentication reads in the request's transaction before the handler takes any lock: a caller recognised on
+  the event loop (see :mod:`operational_api.auth.dependencies`) is confirmed by the first statement of the
+  transaction, in the handler's thread (:data:`CONFIRM`).
 * A handler's database work runs in one thread hop (:func:`blocking`): FastAPI validates the response of a
   plain ``def`` handler in another hop of the same pool, which could wait for ever behind threads blocked on
   the handler's own locks. The same hop commits once the handler has returned its response.
@@ -44,6 +46,9 @@ from yeelen.settings import Settings, get_settings
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 WRITE_LOCK_SECONDS = 30
+# Key of ``Session.info``: a check run on the transaction's connection as the transaction begins, before any of
+# the handler's statements (it raises to refuse the request).
+CONFIRM = "confirm_before_first_statement"
 
 
 def _explicit_sqlite_transactions(engine: Engine) -> None:
@@ -95,11 +100,25 @@ def engine_for(settings: Settings, policy: Policy | None = None) -> Engine:
     return _engine_for(str(settings.operational_url), policy.db_pool_size, policy.db_max_overflow)
 
 
+def _confirm_as_transaction_begins(session: Session, _transaction: Any, connection: Any) -> None:
+    check = session.info.pop(CONFIRM, None)
+    if check is not None:
+        check(connection)
+
+
 @lru_cache(maxsize=16)
 def _factories(engine: Engine) -> tuple[sessionmaker[Session], sessionmaker[Session]]:
-    """Reader and writer session factories of an engine."""
+    """Reader and writer session factories of an engine, whose sessions run their :data:`CONFIRM` check."""
     writer = engine.execution_options(sqlite_begin="IMMEDIATE") if engine.dialect.name == "sqlite" else engine
-    return session_factory(engine), session_factory(writer)
+    factories = session_factory(engine), session_factory(writer)
+    for factory in factories:
+        event.listen(factory, "after_begin", _confirm_as_transaction_begins)
+    return factories
+
+
+def _confirm_unused(session: Session) -> None:
+    """Run the pending :data:`CONFIRM` check of a session whose handler sent no statement."""
+    session.connection()
 
 
 # The light dependencies are coroutines: they run on the event loop instead of costing a thread hop each.
@@ -174,6 +193,8 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
     try:
         try:
             yield session
+            if CONFIRM in session.info:
+                await anyio.to_thread.run_sync(_confirm_unused, session, limiter=limiter)
         except BaseException:
             await anyio.to_thread.run_sync(_finish, session, False, limiter=limiter)
             raise

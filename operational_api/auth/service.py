@@ -6,7 +6,7 @@ import datetime as dt
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy import Connection, bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
 from operational_api.audit import service as audit
@@ -412,11 +412,29 @@ _TOKEN_LOOKUP = (
 def authenticate_token(
     *, session: Session, policy: Policy, token: str, workstation: str | None, client_address: str | None
 ) -> Principal:
-    """The principal of a bearer token, refusing unknown, revoked and expired tokens and disabled accounts.
+    """The principal of a bearer token, refusing unknown, revoked and expired tokens and disabled accounts."""
+    return token_principal(
+        session,
+        policy=policy,
+        token_hash=security.digest(token),
+        workstation=workstation,
+        client_address=client_address,
+    )
+
+
+def token_principal(
+    executor: Session | Connection,
+    *,
+    policy: Policy,
+    token_hash: str,
+    workstation: str | None,
+    client_address: str | None,
+) -> Principal:
+    """The principal of the token stored as ``token_hash``, read through a session or a connection.
 
     One query reads the token, its user and the user's agencies (one row per agency): this runs on every request.
     """
-    rows = session.execute(_TOKEN_LOOKUP, {"token_hash": security.digest(token)}).all()
+    rows = executor.execute(_TOKEN_LOOKUP, {"token_hash": token_hash}).all()
     if not rows:
         raise InvalidTokenError()
     token_id, expires_at, revoked_at, user_id, login, role, active, must_change, changed_at, _ = rows[0]
@@ -443,19 +461,25 @@ def authenticate_token(
     )
 
 
+_partners = Partner.__table__
+_PARTNER_LOOKUP = select(_partners.c.id, _partners.c.secret_hash, _partners.c.active).where(
+    _partners.c.code == bindparam("partner_code")
+)
+
+
 def authenticate_partner(
-    *, session: Session, code: str, secret: str, workstation: str | None, client_address: str | None
+    executor: Session | Connection, *, code: str, secret: str, workstation: str | None, client_address: str | None
 ) -> Principal:
-    """The principal of a partner presenting its code and secret."""
-    partner = session.scalar(select(Partner).where(Partner.code == code))
-    if partner is None or not security.same_digest(partner.secret_hash, secret):
+    """The principal of a partner presenting its code and secret, read through a session or a connection."""
+    row = executor.execute(_PARTNER_LOOKUP, {"partner_code": code}).first()
+    if row is None or not security.same_digest(row.secret_hash, secret):
         raise InvalidTokenError("Unknown partner code or wrong secret.", code="bad_partner_credentials")
-    if not partner.active:
+    if not row.active:
         raise AccountDisabledError()
     return Principal(
         kind="partner",
-        id=partner.id,
-        login=partner.code,
+        id=row.id,
+        login=code,
         role=Role.PARTNER,
         agency_ids=None,
         workstation=workstation,

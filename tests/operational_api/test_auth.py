@@ -6,7 +6,11 @@ import datetime as dt
 
 from fastapi.testclient import TestClient
 
+from operational_api.auth.dependencies import allowed_for
+from operational_api.auth.rights import Action
 from operational_api.db import utcnow
+from operational_api.dependencies import SessionDep
+from operational_api.main import create_app
 from tests.operational_api.conftest import PARTNER, PASSWORD, World, client_for
 
 
@@ -169,3 +173,38 @@ def test_the_workstation_and_address_of_a_login_are_kept(world: World, client: T
         "select workstation, client_address from audit_event where action = 'auth.login' order by id desc limit 1"
     )
     assert row == [("CAISSE-PKN-2", "testclient")]
+
+
+def test_a_recognised_caller_is_still_confirmed_by_each_request_transaction(world: World, client: TestClient) -> None:
+    """A caller seen a moment ago passes the role check without a database read; the request's own transaction
+    still reads the token, so a change of agencies or a disabled account takes effect at the next request."""
+    cashier, admin = world.headers("cashier2"), world.headers("admin")
+    assert client.get("/customers/C0000001", headers=cashier).status_code == 200
+    assert client.patch("/users/cashier2", json={"agencies": ["GUE"]}, headers=admin).status_code == 200
+
+    changed = client.get("/customers/C0000001", headers=cashier)
+    assert changed.status_code == 409 and changed.json()["code"] == "rights_changed"
+    # Sent again, the request is judged on the new agencies.
+    refused = client.get("/customers/C0000001", headers=cashier)
+    assert refused.status_code == 403 and refused.json()["code"] == "other_agency"
+    assert client.get("/customers/C0000003", headers=cashier).status_code == 200
+
+    assert client.patch("/users/cashier2", json={"active": False}, headers=admin).status_code == 200
+    disabled = client.get("/customers/C0000003", headers=cashier)
+    assert disabled.status_code in (401, 403) and disabled.json()["code"] in ("account_disabled", "token_revoked")
+
+
+def test_a_recognised_caller_is_confirmed_even_when_the_handler_reads_nothing(world: World) -> None:
+    app = create_app(world.settings, policy=world.policy, migrate=False)
+
+    @app.get("/probe")
+    def probe(principal: allowed_for(Action.CUSTOMERS_READ), session: SessionDep) -> dict:
+        return {"login": principal.login}
+
+    with TestClient(app, raise_server_exceptions=False) as client:
+        headers = world.headers("cashier")
+        assert client.get("/probe", headers=headers).json() == {"login": "cashier"}
+        assert client.get("/probe", headers=headers).json() == {"login": "cashier"}
+        assert client.post("/auth/logout", headers=headers).status_code == 200
+        revoked = client.get("/probe", headers=headers)
+        assert revoked.status_code == 401 and revoked.json()["code"] == "token_revoked"
