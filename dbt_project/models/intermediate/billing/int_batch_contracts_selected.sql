@@ -39,10 +39,7 @@ matched as (
         contracts.power_unit,
         contracts.contract_status,
         contracts.start_date,
-        contracts.end_date,
-        row_number() over (
-            partition by contracts.contract_id, batches.billing_month order by batches.batch_id
-        ) as batch_rank
+        contracts.end_date
     from batches
     inner join contracts
         on (batches.agency_id is null or contracts.agency_id = batches.agency_id)
@@ -54,6 +51,12 @@ matched as (
         and (contracts.end_date is null or contracts.end_date >= batches.billing_month)
 ),
 
+first_batches as (
+    select contract_id, billing_month, min(batch_id) as batch_id
+    from matched
+    group by contract_id, billing_month
+),
+
 already_invoiced as (
     select distinct contract_id, billing_month
     from {{ ref('stg_operational__invoices') }}
@@ -62,19 +65,23 @@ already_invoiced as (
 
 meters as (
     -- The meter on the contract at the end of the billing month decides its fixed charge.
-    select
-        matched.batch_id,
-        matched.contract_id,
-        meters.meter_type,
-        row_number() over (
-            partition by matched.batch_id, matched.contract_id
-            order by installations.installed_on desc, installations.meter_installation_id desc
-        ) as recency
-    from matched
-    inner join {{ ref('stg_operational__meter_installations') }} as installations
-        on matched.contract_id = installations.contract_id
-        and installations.installed_on < matched.month_end
-    inner join {{ ref('stg_operational__meters') }} as meters on installations.meter_id = meters.meter_id
+    select batch_id, contract_id, meter_type
+    from (
+        select
+            matched.batch_id,
+            matched.contract_id,
+            meters.meter_type,
+            row_number() over (
+                partition by matched.batch_id, matched.contract_id
+                order by installations.installed_on desc, installations.meter_installation_id desc
+            ) as recency
+        from matched
+        inner join {{ ref('stg_operational__meter_installations') }} as installations
+            on matched.contract_id = installations.contract_id
+            and installations.installed_on < matched.month_end
+        inner join {{ ref('stg_operational__meters') }} as meters on installations.meter_id = meters.meter_id
+    ) as ranked
+    where recency = 1
 )
 
 select
@@ -100,13 +107,15 @@ select
     {{ bill_key('matched.batch_id', 'matched.contract_id') }} as bill_key,
     case
         when already_invoiced.contract_id is not null then 'ALREADY_INVOICED'
-        when matched.batch_rank > 1 then 'IN_EARLIER_BATCH'
+        when matched.batch_id > first_batches.batch_id then 'IN_EARLIER_BATCH'
     end as exclusion_reason
 from matched
+inner join first_batches
+    on matched.contract_id = first_batches.contract_id
+    and matched.billing_month = first_batches.billing_month
 left join meters
     on matched.batch_id = meters.batch_id
     and matched.contract_id = meters.contract_id
-    and meters.recency = 1
 left join already_invoiced
     on matched.contract_id = already_invoiced.contract_id
     and matched.billing_month = already_invoiced.billing_month

@@ -47,6 +47,8 @@ readings_in_month as (
 ),
 
 earlier as (
+    -- The periods closed before the billing month, newest first; real ones (read, not estimated) numbered apart
+    -- for the estimate's history, in the same pass.
     select
         selected.bill_key,
         consumptions.period_end,
@@ -56,7 +58,17 @@ earlier as (
         consumptions.is_opening,
         row_number() over (
             partition by selected.bill_key order by consumptions.period_end desc, consumptions.reading_id desc
-        ) as recency
+        ) as recency,
+        sum(
+            case
+                when consumptions.consumption is not null and not ({{ is_true('consumptions.is_estimated') }})
+                    then 1
+                else 0
+            end
+        ) over (
+            partition by selected.bill_key order by consumptions.period_end desc, consumptions.reading_id desc
+            rows between unbounded preceding and current row
+        ) as real_recency
     from selected
     inner join consumptions
         on selected.contract_id = consumptions.contract_id
@@ -73,14 +85,10 @@ real_history as (
         bill_key,
         sum(consumption) as consumption,
         sum(period_days) as days
-    from (
-        select
-            earlier.*,
-            row_number() over (partition by earlier.bill_key order by earlier.period_end desc) as real_recency
-        from earlier
-        where earlier.consumption is not null and not ({{ is_true('earlier.is_estimated') }})
-    ) as ranked
-    where real_recency <= {{ var('estimate_history_periods') }}
+    from earlier
+    where consumption is not null
+        and not ({{ is_true('is_estimated') }})
+        and real_recency <= {{ var('estimate_history_periods') }}
     group by bill_key
 ),
 
