@@ -63,8 +63,18 @@ eligibility as (
     group by bill_key
 )
 
+-- What pricing needs of each bill, and nothing more: the decisions keep the rest.
 select
-    requested.*,
+    requested.bill_key,
+    requested.batch_id,
+    requested.contract_id,
+    requested.consumption_milli,
+    requested.period_start,
+    requested.period_end,
+    requested.cycle_months,
+    requested.meter_type,
+    requested.subscribed_power,
+    requested.requested_grid_code,
     case
         when requested.eligibility_periods is null then requested.requested_grid_code
         when coalesce(eligibility.doubled_milli, 0)
