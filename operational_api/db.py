@@ -61,7 +61,7 @@ class ExactDecimal(TypeDecorator[decimal.Decimal]):
             return None
         if isinstance(value, float):
             raise TypeError("floats are not accepted for exact decimals; pass a Decimal or a string")
-        number = decimal.Decimal(str(value))
+        number = value if type(value) is decimal.Decimal else decimal.Decimal(str(value))
         if dialect.name == "sqlite":
             return format(number.normalize(), "f") if number == number.to_integral() else format(number, "f")
         return number

@@ -187,24 +187,50 @@ def _insert_many(session: Session, model, rows: Iterable[Mapping[str, Any]]) -> 
 
 
 def _copy_rows(connection, table, rows: Iterable[Mapping[str, Any]]) -> None:
-    """COPY rows into ``table``, each value converted by its column's type as SQLAlchemy would bind it."""
+    """COPY rows into ``table``, each value converted by its column's type as SQLAlchemy would bind it.
+
+    Binary COPY with each column's type declared when psycopg knows them all (it then neither guesses a type per
+    value nor has the server parse text); a value converted for one row is reused for the next rows holding the
+    same object (the simulation's timestamps and batch are one object for millions of rows).
+    """
     iterator = iter(rows)
     first = next(iterator, None)
     if first is None:
         return
     names = list(first)
+    # The dialect's own processors, as statements use them (the generic type's would turn decimals into floats).
     converters = [
         (index, processor)
         for index, name in enumerate(names)
-        if (processor := table.c[name].type.bind_processor(connection.dialect)) is not None
+        if (processor := table.c[name].type.dialect_impl(connection.dialect).bind_processor(connection.dialect))
+        is not None
     ]
     raw = connection.connection.driver_connection
-    with raw.cursor() as cursor, cursor.copy(f"copy {table.name} ({', '.join(names)}) from stdin") as copy:
+    types = [_copy_type(raw, table.c[name].type, connection.dialect) for name in names]
+    binary = all(types)
+    unset = object()
+    last_in: list[Any] = [unset] * len(names)
+    last_out: list[Any] = [None] * len(names)
+    statement = f"copy {table.name} ({', '.join(names)}) from stdin" + (" (format binary)" if binary else "")
+    with raw.cursor() as cursor, cursor.copy(statement) as copy:
+        if binary:
+            copy.set_types(types)
         for row in itertools.chain((first,), iterator):
             values = [row[name] for name in names]
             for index, processor in converters:
-                values[index] = processor(values[index])
+                value = values[index]
+                if value is last_in[index]:
+                    values[index] = last_out[index]
+                else:
+                    last_in[index] = value
+                    values[index] = last_out[index] = processor(value)
             copy.write_row(values)
+
+
+def _copy_type(raw, column_type, dialect) -> str | None:
+    """The PostgreSQL type name of a column for psycopg's COPY, or None when psycopg does not know it."""
+    name = column_type.compile(dialect=dialect).lower().split("(")[0].strip()
+    return name if raw.adapters.types.get(name) is not None else None
 
 
 def draft_figures(*, session: Session, batch_id: int) -> BatchFigures:

@@ -17,6 +17,7 @@ from operational_api.models import (
     Contract,
     DocumentSequence,
     DraftBill,
+    DraftBillLine,
     Invoice,
     InvoiceLine,
     LedgerEntry,
@@ -159,8 +160,6 @@ def test_issuing_again_writes_nothing(factory) -> None:
 def test_a_failure_in_the_middle_leaves_no_invoice_and_gives_the_numbers_back(factory) -> None:
     from sqlalchemy.exc import IntegrityError
 
-    from operational_api.models import DraftBillLine
-
     batch_id = _approved_batch(factory)
     # A line the invoice lines refuse: invoices are inserted, then the lines fail, inside the same transaction.
     with unit_of_work(factory) as session:
@@ -235,3 +234,25 @@ def test_a_batch_without_bills_issues_nothing_and_closes(factory) -> None:
     assert _count(factory, Invoice) == 0
     with factory() as session:
         assert session.get(BillingBatch, batch_id).status == "issued"
+
+
+def test_drafts_keep_every_digit_of_their_decimals_and_each_row_its_own_values(factory) -> None:
+    # More digits than a float holds, a null between two values, the smallest step of the column.
+    exact = [Decimal("12345678901234567.1234567"), None, Decimal("0.0000001")]
+    with unit_of_work(factory) as session:
+        batch = service.create_batch(session=session, billing_month=dt.date(2026, 6, 1), actor="clerk")
+        bills, lines = _drafts(session, 3)
+        for line, base in zip(lines[::2], exact, strict=True):
+            line["base"] = base
+        service.store_simulation(session=session, batch_id=batch.id, bills=bills, lines=lines, actor="pipeline")
+        batch_id = batch.id
+    with factory() as session:
+        stored = session.execute(
+            select(DraftBillLine.line_number, DraftBillLine.base, DraftBillLine.unit_price, DraftBillLine.batch_id)
+            .where(DraftBillLine.batch_id == batch_id)
+            .order_by(DraftBillLine.contract_id, DraftBillLine.line_number)
+        ).all()
+    assert [row.base for row in stored if row.line_number == 1] == exact
+    assert [row.base for row in stored if row.line_number == 2] == [None, None, None]
+    assert [row.unit_price for row in stored] == [Decimal("82"), Decimal("429")] * 3
+    assert {row.batch_id for row in stored} == {batch_id}
