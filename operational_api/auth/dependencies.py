@@ -41,8 +41,9 @@ def client_address(request: Request) -> str | None:
 class RecentCallers:
     """Callers authenticated by this process in the last ``ttl`` seconds, by the digest of their credentials.
 
-    Used on the event loop only. A caller who must change their password is never kept: the change must take
-    effect at the next request.
+    Read and filled on the event loop; a handler's thread may :meth:`forget` a caller (a single dictionary
+    operation). A caller who must change their password is never kept: the change must take effect at the next
+    request.
     """
 
     def __init__(self, ttl: float = 30.0, size: int = 10_000) -> None:

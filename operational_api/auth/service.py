@@ -409,19 +409,6 @@ _TOKEN_LOOKUP = (
 )
 
 
-def authenticate_token(
-    *, session: Session, policy: Policy, token: str, workstation: str | None, client_address: str | None
-) -> Principal:
-    """The principal of a bearer token, refusing unknown, revoked and expired tokens and disabled accounts."""
-    return token_principal(
-        session,
-        policy=policy,
-        token_hash=security.digest(token),
-        workstation=workstation,
-        client_address=client_address,
-    )
-
-
 def token_principal(
     executor: Session | Connection,
     *,
@@ -430,7 +417,8 @@ def token_principal(
     workstation: str | None,
     client_address: str | None,
 ) -> Principal:
-    """The principal of the token stored as ``token_hash``, read through a session or a connection.
+    """The principal of the token stored as ``token_hash`` (its digest), read through a session or a connection,
+    refusing unknown, revoked and expired tokens and disabled accounts.
 
     One query reads the token, its user and the user's agencies (one row per agency): this runs on every request.
     """
