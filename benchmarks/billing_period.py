@@ -10,6 +10,9 @@ server), ingested into a DuckDB warehouse and built once; then one batch is open
   second), and the sum of the billing models' own execution times from dbt's run results;
 - the bare query: one DuckDB statement over the same staged readings (index differences, three progressive
   blocks, two taxes and the meter fee, grouped by contract, written to a table), timed in the same run;
+- the simulation's tables written alone: the draft bills and their lines that the models built, copied as they
+  are into new tables (no computation at all), timed in the same run: the least any design that materialises
+  the simulation can spend, beside the bare query's one narrow row per contract;
 - the simulation stored as drafts, then the approval and the issue of every invoice into PostgreSQL.
 
 Prints a table and writes benchmarks/results/billing_period_<customers>.json.
@@ -34,6 +37,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 BILLING_MODELS = "tag:billing"
+# What the billing models hand over (the simulation screens and the drafts read them).
+SIMULATION_TABLES = ("fct_draft_bills", "fct_draft_bill_lines")
 BARE_QUERY = """
 create or replace table main.bare_bills as
 with readings as (
@@ -163,7 +168,16 @@ def stage_bare(end_month: str) -> dict:
         seconds = time.perf_counter() - started
         bills = connection.execute("select count(*) from main.bare_bills").fetchone()[0]
         connection.execute("drop table main.bare_bills")
-    return {"seconds": seconds, "bills": bills}
+        outputs = {}
+        for table in SIMULATION_TABLES:
+            [(schema,)] = connection.execute(
+                "select table_schema from information_schema.tables where table_name = ?", [table]
+            ).fetchall()
+            copy_started = time.perf_counter()
+            connection.execute(f'create table main.copy_of_simulation as select * from "{schema}"."{table}"')
+            outputs[table] = time.perf_counter() - copy_started
+            connection.execute("drop table main.copy_of_simulation")
+    return {"seconds": seconds, "bills": bills, "outputs_written": outputs}
 
 
 def stage_store_and_issue(batch_id: int, end_month: str) -> dict:
@@ -280,6 +294,12 @@ def main() -> None:
     print(
         f"  drafts stored in PostgreSQL: {issue['store_seconds']:.1f} s; approval {issue['approve_seconds']:.1f} s; "
         f"issue of {issue['invoices']:,} invoices: {issue['issue_seconds']:.1f} s (peak {issue['peak_mb']:.0f} MB)"
+    )
+    written = sum(bare["outputs_written"].values())
+    print(
+        f"  the simulation's tables written alone (copied as they are, no computation): {written:.2f} s "
+        f"({written / bare['seconds']:.1f}x the bare query): "
+        + ", ".join(f"{table} {seconds:.2f} s" for table, seconds in bare["outputs_written"].items())
     )
     for model, seconds in sorted(billing["models"].items(), key=lambda item: -item[1]):
         print(f"    {model:<40}{seconds:>8.2f} s")

@@ -29,17 +29,12 @@ consumption_installations as (
 ),
 
 events as (
+    -- The index events of each installation, with only what their ordering and differences need: the window
+    -- below sorts every column it carries, so the installation's attributes are joined back after it.
     select
         meter_installation_id,
-        contract_id,
-        meter_id,
-        installed_on,
-        multiplier,
-        cycle_months,
-        meter_range,
         installed_on as event_date,
         0 as event_order,
-        'installation' as event_kind,
         cast(null as bigint) as reading_id,
         initial_index as index_value,
         {{ as_flag('1 = 0') }} as is_estimate
@@ -50,15 +45,8 @@ events as (
 
     select
         installations.meter_installation_id,
-        readings.contract_id,
-        readings.meter_id,
-        installations.installed_on,
-        installations.multiplier,
-        installations.cycle_months,
-        installations.meter_range,
         readings.reading_date as event_date,
         1 as event_order,
-        'reading' as event_kind,
         readings.reading_id,
         readings.index_value,
         readings.is_estimate
@@ -73,15 +61,8 @@ events as (
 
     select
         meter_installation_id,
-        contract_id,
-        meter_id,
-        installed_on,
-        multiplier,
-        cycle_months,
-        meter_range,
         removed_on as event_date,
         2 as event_order,
-        'removal' as event_kind,
         cast(null as bigint) as reading_id,
         final_index as index_value,
         {{ as_flag('1 = 0') }} as is_estimate
@@ -90,7 +71,7 @@ events as (
     {% if windowed %}and installations.removed_on >= installations.window_start{% endif %}
 ),
 
-sequenced as (
+previous_events as (
     select
         events.*,
         lag(events.index_value) over (
@@ -101,15 +82,41 @@ sequenced as (
             partition by events.meter_installation_id
             order by events.event_date, events.event_order, events.reading_id
         ) as previous_date,
-        lag(events.event_kind) over (
+        lag(events.event_order) over (
             partition by events.meter_installation_id
             order by events.event_date, events.event_order, events.reading_id
-        ) as previous_kind,
+        ) as previous_order,
         lag(events.is_estimate) over (
             partition by events.meter_installation_id
             order by events.event_date, events.event_order, events.reading_id
         ) as previous_is_estimate
     from events
+),
+
+sequenced as (
+    -- Events of the installation (0), readings (1) and removal (2), named.
+    select
+        events.meter_installation_id,
+        installations.contract_id,
+        installations.meter_id,
+        installations.installed_on,
+        installations.multiplier,
+        installations.cycle_months,
+        installations.meter_range,
+        events.event_date,
+        events.event_order,
+        case events.event_order when 0 then 'installation' when 1 then 'reading' else 'removal' end as event_kind,
+        events.reading_id,
+        events.index_value,
+        events.is_estimate,
+        events.previous_index,
+        events.previous_date,
+        case events.previous_order when 0 then 'installation' when 1 then 'reading' when 2 then 'removal' end
+            as previous_kind,
+        events.previous_is_estimate
+    from previous_events as events
+    inner join consumption_installations as installations
+        on events.meter_installation_id = installations.meter_installation_id
 ),
 
 segments as (
