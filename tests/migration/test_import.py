@@ -167,3 +167,52 @@ def test_bad_rows_are_quarantined_with_their_reasons_and_the_rest_loads(settings
     assert all(item.status == "duplicate" for item in again.files)
     assert (again.loaded, again.quarantined, len(again.already_taken)) == (0, 0, len(again.files))
     assert _counts(url)["contract"] == 5
+
+
+def test_a_french_spreadsheet_export_loads_with_decimal_commas_and_the_utility_s_local_days(settings, tmp_path) -> None:
+    import csv
+    import io
+
+    folder = tmp_path / "import"
+    shutil.copytree(EXAMPLE, folder)
+    # Delivery points as a spreadsheet in French saves them: separated by semicolons, decimal commas.
+    rows = list(csv.DictReader(io.StringIO((folder / "delivery_points.csv").read_text(encoding="utf-8"))))
+    expected = {row["reference"]: (float(row["latitude"]), float(row["longitude"])) for row in rows}
+    written = io.StringIO()
+    writer = csv.DictWriter(written, fieldnames=list(rows[0]), delimiter=";")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow(
+            {**row, "latitude": row["latitude"].replace(".", ","), "longitude": row["longitude"].replace(".", ",")}
+        )
+    (folder / "delivery_points.csv").write_text(written.getvalue(), encoding="utf-8")
+    assert "14,7533;-17,379" in (folder / "delivery_points.csv").read_text(encoding="utf-8")
+    # Payments without a business date, taken late in the evening in Bangui (UTC+1): 23:30 UTC is already the
+    # next day there, 22:30 UTC is not.
+    payments = (folder / "payments.csv").read_text(encoding="utf-8").splitlines()
+    payments += [
+        "OLD-2026-004700,CL-0001,,PKN,2026-09-10T23:30:00Z,,3000,XOF,cash,invoices,cash_desk,,,,,posted",
+        "OLD-2026-004701,CL-0001,,PKN,2026-09-10T22:30:00Z,,3000,XOF,cash,invoices,cash_desk,,,,,posted",
+        "OLD-2026-004702,CL-0001,,PKN,2026-09-10 23:45,,3000,XOF,cash,invoices,cash_desk,,,,,posted",
+    ]
+    (folder / "payments.csv").write_text("\n".join(payments) + "\n", encoding="utf-8")
+    settings.timezone = "Africa/Bangui"
+
+    url = str(settings.operational_url)
+    upgrade(url)
+    load_tariffs(settings, lambda message: None)
+    report = import_folder(settings, folder)
+    assert report.rejected == [] and report.quarantined == 0
+    positions = {
+        reference: (float(latitude), float(longitude))
+        for reference, latitude, longitude in _rows(url, "select reference, latitude, longitude from delivery_point")
+    }
+    assert positions == expected
+    days = dict(
+        _rows(url, "select receipt_number, business_date from payment where receipt_number like 'OLD-2026-0047%'")
+    )
+    assert {number: str(day)[:10] for number, day in days.items()} == {
+        "OLD-2026-004700": "2026-09-11",
+        "OLD-2026-004701": "2026-09-10",
+        "OLD-2026-004702": "2026-09-10",  # a local time without a zone is the utility's own
+    }

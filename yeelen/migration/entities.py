@@ -17,7 +17,7 @@ import pyarrow as pa
 from sqlalchemy import Table, insert, select, text
 from sqlalchemy.orm import Session
 
-from operational_api.db import utcnow
+from operational_api.db import local_date, utcnow
 from operational_api.models import metadata
 from yeelen.intake import values
 from yeelen.intake.kind import LoadContext, LoadResult
@@ -143,7 +143,8 @@ def _read(column: Column, row: dict, settings: Settings, lookups: Lookups) -> An
     elif kind == "float":
         raw = values.text(row, column.name, required)
         try:
-            value = None if raw is None else float(raw)
+            # A decimal comma, as spreadsheets in French write coordinates (14,7533 in a file separated by ;).
+            value = None if raw is None else float(raw.replace(",", "."))
         except ValueError:
             raise ValueError(f"{column.name} {raw!r} is not a number") from None
         if value is not None and (
@@ -345,7 +346,10 @@ def _payment(values_out: dict, row: dict, lookups: Lookups) -> None:
     if currency != lookups.settings.currency:
         raise ValueError(f"currency {currency} (the utility's currency is {lookups.settings.currency})")
     values_out["currency"] = currency
-    values_out["business_date"] = values_out.get("business_date") or values_out["received_at"].date()
+    # By default the day the payment was taken at the desk: the utility's local date, not UTC's.
+    values_out["business_date"] = values_out.get("business_date") or local_date(
+        lookups.settings.timezone, values_out["received_at"]
+    )
     opening = lookups.opening_dates().get(values_out["customer_id"])
     if opening is not None and values_out["business_date"] < opening:
         raise ValueError(
