@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import dagster as dg
 import duckdb
@@ -34,6 +38,30 @@ def test_definitions_load_with_every_domain() -> None:
     }
     checks = {key.name for key in definitions.resolve_asset_graph().asset_check_keys}
     assert any(name.startswith("unique_stg_operational__readings") for name in checks), "dbt tests are checks"
+
+
+def test_the_code_location_loads_the_dbt_project_the_settings_name(yeelen_home, tmp_path) -> None:
+    """YEELEN_DBT_PROJECT_DIR points the pipeline at a utility's own copy of the project, Dagster included."""
+    project = tmp_path / "utility_dbt"
+    shutil.copytree(
+        Path(__file__).resolve().parents[2] / "dbt_project", project, ignore=shutil.ignore_patterns("target", "logs")
+    )
+    (project / "models" / "marts" / "billing" / "rpt_utility_own_report.sql").write_text("select 1 as one\n")
+    code = (
+        "from orchestration.definitions import defs\n"
+        "print(sorted(key.to_user_string() for key in defs().resolve_all_asset_keys()))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**os.environ, "YEELEN_DBT_PROJECT_DIR": str(project)},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "marts/rpt_utility_own_report" in result.stdout
+    assert "marts/fct_draft_bills" in result.stdout
+    assert (project / "target" / "dagster" / "manifest.json").is_file()
 
 
 def test_dbt_groups_follow_the_folders() -> None:

@@ -9,19 +9,23 @@ from pathlib import Path
 
 from dagster_dbt import DbtCliResource, DbtProject
 
-from yeelen.settings import PROJECT_ROOT, get_settings
+from yeelen.settings import get_settings
 from yeelen.transform import run_dbt
 
-DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 # Dagster reads its own manifest, so compiling for another target elsewhere never changes what it loads.
 DAGSTER_TARGET_PATH = Path("target") / "dagster"
 _SOURCES = ("models", "macros", "seeds", "tests", "dbt_project.yml", "profiles.yml")
 
 
+def dbt_project_dir() -> Path:
+    """The dbt project the pipeline runs: the settings' (YEELEN_DBT_PROJECT_DIR), the checkout's by default."""
+    return get_settings().dbt_project_dir
+
+
 def _newest_source_mtime() -> float:
     newest = 0.0
     for name in _SOURCES:
-        path = DBT_PROJECT_DIR / name
+        path = dbt_project_dir() / name
         if path.is_file():
             newest = max(newest, path.stat().st_mtime)
         elif path.is_dir():
@@ -33,12 +37,13 @@ def _newest_source_mtime() -> float:
 
 def ensure_manifest() -> Path:
     """Parse the dbt project when its manifest is missing or older than any model, macro or seed."""
-    manifest = DBT_PROJECT_DIR / DAGSTER_TARGET_PATH / "manifest.json"
+    manifest = dbt_project_dir() / DAGSTER_TARGET_PATH / "manifest.json"
     if not manifest.exists() or manifest.stat().st_mtime < _newest_source_mtime():
-        outcome = run_dbt(get_settings(), ["parse", "--quiet"], target_path=DBT_PROJECT_DIR / DAGSTER_TARGET_PATH)
+        outcome = run_dbt(get_settings(), ["parse", "--quiet"], target_path=dbt_project_dir() / DAGSTER_TARGET_PATH)
         if not outcome.success:
+            folder = dbt_project_dir()
             raise RuntimeError(
-                "dbt parse failed; run `dbt parse --project-dir dbt_project --profiles-dir dbt_project` to see why"
+                f"dbt parse failed; run `dbt parse --project-dir {folder} --profiles-dir {folder}` to see why"
             )
     return manifest
 
@@ -47,8 +52,8 @@ def ensure_manifest() -> Path:
 def dbt_project() -> DbtProject:
     ensure_manifest()
     return DbtProject(
-        project_dir=DBT_PROJECT_DIR,
-        profiles_dir=DBT_PROJECT_DIR,
+        project_dir=dbt_project_dir(),
+        profiles_dir=dbt_project_dir(),
         target_path=DAGSTER_TARGET_PATH,
         target=get_settings().dbt_target,
     )
@@ -65,7 +70,7 @@ def dbt_cli_resource() -> DbtCliResource:
     project = dbt_project()
     return DbtCliResource(
         project_dir=project,
-        profiles_dir=str(DBT_PROJECT_DIR),
+        profiles_dir=str(dbt_project_dir()),
         target=get_settings().dbt_target,
         dbt_executable=dbt_executable(),
     )
