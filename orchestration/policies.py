@@ -8,6 +8,12 @@ from yeelen.settings import get_settings
 TRANSIENT = dg.RetryPolicy(max_retries=3, delay=15, backoff=dg.Backoff.EXPONENTIAL, jitter=dg.Jitter.PLUS_MINUS)
 
 
+# Runs that open the warehouse carry this tag, and the instance lets one such run go at a time
+# (tag_concurrency_limits in docs/operations.md): DuckDB takes a single writer, and two dbt runs must not rebuild the
+# same tables at once. The ingestion every five minutes and the nightly refresh both fall on 02:00.
+WAREHOUSE_TAGS = {"yeelen/warehouse": "exclusive"}
+
+
 def schedule_status() -> dg.DefaultScheduleStatus:
     """Schedules start with the deployment only when YEELEN_AUTOMATION_RUNNING is set."""
     running = get_settings().automation_running

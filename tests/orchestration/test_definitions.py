@@ -64,6 +64,17 @@ def test_the_code_location_loads_the_dbt_project_the_settings_name(yeelen_home, 
     assert (project / "target" / "dagster" / "manifest.json").is_file()
 
 
+def test_every_job_that_opens_the_warehouse_queues_behind_the_others() -> None:
+    from orchestration.policies import WAREHOUSE_TAGS
+
+    definitions = defs()
+    tagged = {job.name for job in definitions.jobs if WAREHOUSE_TAGS.items() <= dict(job.tags or {}).items()}
+    assert tagged == {"yeelen_pipeline", "billing_simulation", "ingest_operational", "quality_checks"}
+    # What they schedule at the same minute: the nightly refresh and the five-minute ingestion, both at 02:00.
+    crons = {schedule.job_name: schedule.cron_schedule for schedule in definitions.schedules}
+    assert crons["yeelen_pipeline"] == "0 2 * * *" and crons["ingest_operational"] == "*/5 * * * *"
+
+
 def test_dbt_groups_follow_the_folders() -> None:
     definitions = defs()
     graph = definitions.resolve_asset_graph()

@@ -10,6 +10,9 @@ import dagster as dg
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from orchestration.policies import WAREHOUSE_TAGS
+
+WAREHOUSE_TAG = next(iter(WAREHOUSE_TAGS))
 OPERATIONS = Path(__file__).resolve().parents[2] / "docs" / "operations.md"
 
 
@@ -43,6 +46,9 @@ def test_the_documented_instance_keeps_runs_and_events_in_postgresql(postgres_da
         assert type(instance.run_storage).__name__ == "PostgresRunStorage"
         assert type(instance.event_log_storage).__name__ == "PostgresEventLogStorage"
         assert type(instance.schedule_storage).__name__ == "PostgresScheduleStorage"
+        # The queue lets one run that opens the warehouse go at a time (the jobs carry the tag, test_definitions).
+        limits = instance.get_concurrency_config().run_queue_config.tag_concurrency_limits
+        assert {"key": WAREHOUSE_TAG, "limit": 1} in [dict(limit) for limit in limits]
         result = dg.materialize([heartbeat], instance=instance)
         assert result.success
 
