@@ -52,6 +52,12 @@ def _rows(url: str, sql: str) -> list[tuple]:
         engine.dispose()
 
 
+def _add_lines(folder: Path, file_name: str, lines: list[str]) -> None:
+    """Append rows to one file of a copied example folder."""
+    path = folder / file_name
+    path.write_text("\n".join([*path.read_text(encoding="utf-8").splitlines(), *lines]) + "\n", encoding="utf-8")
+
+
 def test_the_documented_example_imports_whole_and_twice_adds_nothing(settings, capsys) -> None:
     url = str(settings.operational_url)
     assert main(["db", "upgrade"]) == 0
@@ -103,26 +109,32 @@ def test_the_documented_example_imports_whole_and_twice_adds_nothing(settings, c
 def test_bad_rows_are_quarantined_with_their_reasons_and_the_rest_loads(settings, tmp_path) -> None:
     folder = tmp_path / "import"
     shutil.copytree(EXAMPLE, folder)
-    customers = (folder / "customers.csv").read_text(encoding="utf-8").splitlines()
-    customers += [
-        "CL-0004,robot,Inconnu,,,,,PKN,fr",  # not a kind of customer
-        "CL-0005,person,Sarr,Moussa,,,,DKR,fr",  # an agency that does not exist
-        "CL-0001,person,Diallo,Aminata,,,,PKN,fr",  # the same reference twice
-    ]
-    (folder / "customers.csv").write_text("\n".join(customers) + "\n", encoding="utf-8")
-    contracts = (folder / "contracts.csv").read_text(encoding="utf-8").splitlines()
-    contracts += [
-        "AB-0005,CL-0005,PDL-PKN-0002,electricity,DOM,6,kVA,monthly,postpaid,PKN-E01,active,2022-01-01,",
-        "AB-0006,CL-0002,PDL-PKN-0002,electricity,DOM,six,kVA,weekly,postpaid,PKN-E01,active,2022-01-01,2021-01-01",
-    ]
-    (folder / "contracts.csv").write_text("\n".join(contracts) + "\n", encoding="utf-8")
-    payments = (folder / "payments.csv").read_text(encoding="utf-8").splitlines()
-    payments += [
-        "OLD-2026-003001,CL-0001,,PKN,2026-08-20T10:00:00Z,,5000,XOF,cash,invoices,cash_desk,,,,,posted",
-        "OLD-2026-004600,CL-0001,,PKN,2026-09-10T10:00:00Z,,2500,XOF,mobile_money,invoices,mm,MTN,TX-77,,,posted",
-        "OLD-2026-004601,CL-0001,,PKN,2026-09-10T10:05:00Z,,2500,XOF,mobile_money,invoices,mm,MTN,TX-77,,,posted",
-    ]
-    (folder / "payments.csv").write_text("\n".join(payments) + "\n", encoding="utf-8")
+    _add_lines(
+        folder,
+        "customers.csv",
+        [
+            "CL-0004,robot,Inconnu,,,,,PKN,fr",  # not a kind of customer
+            "CL-0005,person,Sarr,Moussa,,,,DKR,fr",  # an agency that does not exist
+            "CL-0001,person,Diallo,Aminata,,,,PKN,fr",  # the same reference twice
+        ],
+    )
+    _add_lines(
+        folder,
+        "contracts.csv",
+        [
+            "AB-0005,CL-0005,PDL-PKN-0002,electricity,DOM,6,kVA,monthly,postpaid,PKN-E01,active,2022-01-01,",
+            "AB-0006,CL-0002,PDL-PKN-0002,electricity,DOM,six,kVA,weekly,postpaid,PKN-E01,active,2022-01-01,2021-01-01",
+        ],
+    )
+    _add_lines(
+        folder,
+        "payments.csv",
+        [
+            "OLD-2026-003001,CL-0001,,PKN,2026-08-20T10:00:00Z,,5000,XOF,cash,invoices,cash_desk,,,,,posted",
+            "OLD-2026-004600,CL-0001,,PKN,2026-09-10T10:00:00Z,,2500,XOF,mobile_money,invoices,mm,MTN,TX-77,,,posted",
+            "OLD-2026-004601,CL-0001,,PKN,2026-09-10T10:05:00Z,,2500,XOF,mobile_money,invoices,mm,MTN,TX-77,,,posted",
+        ],
+    )
 
     url = str(settings.operational_url)
     upgrade(url)
@@ -189,13 +201,15 @@ def test_a_french_spreadsheet_export_loads_with_decimal_commas_and_the_utility_s
     assert "14,7533;-17,379" in (folder / "delivery_points.csv").read_text(encoding="utf-8")
     # Payments without a business date, taken late in the evening in Bangui (UTC+1): 23:30 UTC is already the
     # next day there, 22:30 UTC is not.
-    payments = (folder / "payments.csv").read_text(encoding="utf-8").splitlines()
-    payments += [
-        "OLD-2026-004700,CL-0001,,PKN,2026-09-10T23:30:00Z,,3000,XOF,cash,invoices,cash_desk,,,,,posted",
-        "OLD-2026-004701,CL-0001,,PKN,2026-09-10T22:30:00Z,,3000,XOF,cash,invoices,cash_desk,,,,,posted",
-        "OLD-2026-004702,CL-0001,,PKN,2026-09-10 23:45,,3000,XOF,cash,invoices,cash_desk,,,,,posted",
-    ]
-    (folder / "payments.csv").write_text("\n".join(payments) + "\n", encoding="utf-8")
+    _add_lines(
+        folder,
+        "payments.csv",
+        [
+            "OLD-2026-004700,CL-0001,,PKN,2026-09-10T23:30:00Z,,3000,XOF,cash,invoices,cash_desk,,,,,posted",
+            "OLD-2026-004701,CL-0001,,PKN,2026-09-10T22:30:00Z,,3000,XOF,cash,invoices,cash_desk,,,,,posted",
+            "OLD-2026-004702,CL-0001,,PKN,2026-09-10 23:45,,3000,XOF,cash,invoices,cash_desk,,,,,posted",
+        ],
+    )
     settings.timezone = "Africa/Bangui"
 
     url = str(settings.operational_url)

@@ -12,6 +12,7 @@ import dagster as dg
 import duckdb
 
 from orchestration.definitions import defs
+from orchestration.policies import WAREHOUSE_TAGS
 from yeelen.demo import generate
 from yeelen.launcher import load_tariffs
 from yeelen.pipeline import run_pipeline
@@ -65,8 +66,6 @@ def test_the_code_location_loads_the_dbt_project_the_settings_name(yeelen_home, 
 
 
 def test_every_job_that_opens_the_warehouse_queues_behind_the_others() -> None:
-    from orchestration.policies import WAREHOUSE_TAGS
-
     definitions = defs()
     tagged = {job.name for job in definitions.jobs if WAREHOUSE_TAGS.items() <= dict(job.tags or {}).items()}
     assert tagged == {"yeelen_pipeline", "billing_simulation", "ingest_operational", "quality_checks"}

@@ -22,10 +22,10 @@ def dbt_project_dir() -> Path:
     return get_settings().dbt_project_dir
 
 
-def _newest_source_mtime() -> float:
+def _newest_source_mtime(folder: Path) -> float:
     newest = 0.0
     for name in _SOURCES:
-        path = dbt_project_dir() / name
+        path = folder / name
         if path.is_file():
             newest = max(newest, path.stat().st_mtime)
         elif path.is_dir():
@@ -37,11 +37,11 @@ def _newest_source_mtime() -> float:
 
 def ensure_manifest() -> Path:
     """Parse the dbt project when its manifest is missing or older than any model, macro or seed."""
-    manifest = dbt_project_dir() / DAGSTER_TARGET_PATH / "manifest.json"
-    if not manifest.exists() or manifest.stat().st_mtime < _newest_source_mtime():
-        outcome = run_dbt(get_settings(), ["parse", "--quiet"], target_path=dbt_project_dir() / DAGSTER_TARGET_PATH)
+    folder = dbt_project_dir()
+    manifest = folder / DAGSTER_TARGET_PATH / "manifest.json"
+    if not manifest.exists() or manifest.stat().st_mtime < _newest_source_mtime(folder):
+        outcome = run_dbt(get_settings(), ["parse", "--quiet"], target_path=folder / DAGSTER_TARGET_PATH)
         if not outcome.success:
-            folder = dbt_project_dir()
             raise RuntimeError(
                 f"dbt parse failed; run `dbt parse --project-dir {folder} --profiles-dir {folder}` to see why"
             )
@@ -51,9 +51,10 @@ def ensure_manifest() -> Path:
 @cache
 def dbt_project() -> DbtProject:
     ensure_manifest()
+    folder = dbt_project_dir()
     return DbtProject(
-        project_dir=dbt_project_dir(),
-        profiles_dir=dbt_project_dir(),
+        project_dir=folder,
+        profiles_dir=folder,
         target_path=DAGSTER_TARGET_PATH,
         target=get_settings().dbt_target,
     )
