@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import dagster as dg
 
 from operational_api.db import session_factory, unit_of_work
@@ -141,6 +143,35 @@ def test_a_mobile_money_statement_keeps_its_good_lines_and_a_replay_completes_it
     replay = replay_file(utility.settings, report.file_id, actor="comptable")
     assert (replay.loaded, replay.still_held) == (2, 0)
     assert utility.rows("select line_count, total from partner_statement") == [(4, 13200)]
+
+
+def test_a_statement_with_its_header_alone_records_a_day_without_transactions(utility: Utility) -> None:
+    from operational_api.mobile_money import service as mobile_money
+
+    _partner(utility, "MTN_MOMO")
+    header = "transaction_date,reference_id,financial_transaction_id,external_id,amount,currency,status,payer"
+    inbox = utility.inbox("mobile_money")
+    first = take_file(utility.settings, KINDS["mobile_money"], write(inbox / "MTN_MOMO_2026-10-02.csv", [header]))
+    # The same bytes the next quiet day: another partner's day, not a duplicate.
+    second = take_file(utility.settings, KINDS["mobile_money"], write(inbox / "mtn_momo_2026-10-03.csv", [header]))
+    assert (first.status, second.status) == ("loaded", "loaded")
+    assert first.file_id != second.file_id
+    assert utility.rows("select statement_date, line_count, total from partner_statement order by statement_date") == [
+        ("2026-10-02", 0, 0),
+        ("2026-10-03", 0, 0),
+    ]
+    with session_factory(utility.engine)() as session:
+        day = mobile_money.reconcile(session=session, partner_code="MTN_MOMO", statement_date=dt.date(2026, 10, 2))
+    assert (day.theirs, day.matched, day.missing_on_our_side) == ((0, 0), (0, 0), [])
+    # The same file of the same day again is a duplicate, whatever case its name is written in.
+    again = take_file(utility.settings, KINDS["mobile_money"], write(inbox / "MTN_MOMO_2026-10-03.csv", [header]))
+    assert (again.status, again.file_id) == ("duplicate", second.file_id)
+    # A file whose only line cannot be read is not an empty day: the line waits in quarantine, no statement yet.
+    broken = take_file(
+        utility.settings, KINDS["mobile_money"], write(inbox / "MTN_MOMO_2026-10-04.csv", [header, "2026-10-04,x"])
+    )
+    assert (broken.loaded, broken.quarantined) == (0, 1)
+    assert utility.scalar("select count(*) from partner_statement") == 2
 
 
 def test_a_statement_of_an_unknown_partner_or_badly_named_is_refused_whole(utility: Utility) -> None:

@@ -131,3 +131,45 @@ def test_campaign_references_continue_after_the_highest_one_of_their_month(tmp_p
         assert next_number(session=session, series="CP-202610") == 3
         assert next_number(session=session, series=f"CP-{dt.date(2026, 12, 1):%Y%m}") == 1
     engine.dispose()
+
+
+def test_statement_files_taken_before_the_upgrade_are_still_recognised(settings, tmp_path) -> None:
+    import hashlib
+    import json
+
+    from sqlalchemy import text
+
+    from yeelen.intake import take_file
+    from yeelen.intake.kinds import inbox_kinds
+
+    url = str(settings.operational_url)
+    upgrade(url, "0006")
+    content = b"transaction_date,reference_id,financial_transaction_id,external_id,amount,currency,status,payer\n"
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        # As the inbox recorded a statement file until now: by its bytes alone.
+        connection.execute(
+            text(
+                "insert into intake_file (kind, file_name, content_hash, size_bytes, status, rows_total, rows_loaded,"
+                " rows_quarantined, rows_skipped, received_at, taken_by, details, created_at, updated_at) values"
+                " ('mobile_money_statement', 'MTN_MOMO_2026-10-02.csv', :hash, :size, 'loaded', 0, 0, 0, 0,"
+                " '2026-10-03 08:00:00', 'intake', :details, '2026-10-03 08:00:00', '2026-10-03 08:00:00')"
+            ),
+            {
+                "hash": hashlib.sha256(content).hexdigest(),
+                "size": len(content),
+                "details": json.dumps({"partner": "MTN_MOMO", "statement_date": "2026-10-02"}),
+            },
+        )
+    engine.dispose()
+    upgrade(url)
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    (folder / "MTN_MOMO_2026-10-02.csv").write_bytes(content)
+    (folder / "MTN_MOMO_2026-10-03.csv").write_bytes(content)
+    kind = inbox_kinds()["mobile_money"]
+    same_day = take_file(settings, kind, folder / "MTN_MOMO_2026-10-02.csv", move=False)
+    assert same_day.status == "duplicate"
+    # The next day's identical file is that day's statement, not a copy of the first (no partner: refused as such).
+    next_day = take_file(settings, kind, folder / "MTN_MOMO_2026-10-03.csv", move=False)
+    assert next_day.status == "rejected" and "MTN_MOMO" in next_day.reason

@@ -57,6 +57,13 @@ def content_hash(path: Path) -> str:
     return digest.hexdigest()
 
 
+def named_identity(digest: str, details: dict) -> str:
+    """The identity of a file whose name says what it is (a partner's statement of a day): its content and what
+    its name said. Two statements with the same bytes for two days (a header with no line) are two files."""
+    said = json.dumps(details, sort_keys=True, default=str)
+    return hashlib.sha256(f"{digest}\n{said}".encode()).hexdigest()
+
+
 def file_format(path: Path) -> str:
     """``csv`` or ``json`` from the file's extension (``.txt`` is read as CSV)."""
     suffix = path.suffix.lower()

@@ -24,6 +24,8 @@ class LoadContext:
     details: dict[str, Any] = field(default_factory=dict)
     # True when the rows are a file's quarantined rows validated again after a fix.
     replay: bool = False
+    # Lines of the file that are not rows (wrong number of fields): quarantined by the intake, not given to the kind.
+    unread_lines: int = 0
 
 
 @dataclass
@@ -39,7 +41,12 @@ class LoadResult:
 
 
 class FileKind(Protocol):
-    """A kind of file: readings, a bank statement, a vending export, one file of a data migration..."""
+    """A kind of file: readings, a bank statement, a vending export, one file of a data migration...
+
+    A file is known by its content: the same bytes again are a duplicate. A kind whose file name says what the file
+    is (a partner's statement of a day) sets ``identity_includes_name = True``: the same bytes under another
+    partner or day are then another file.
+    """
 
     name: str
     label: str

@@ -4,7 +4,8 @@ The file is named ``<PARTNER>_<YYYY-MM-DD>.csv`` (the partner's code and the sta
 columns of the statement the API imports (``docs/formats.md``, "Mobile money statement"). Each line is checked by
 the same rules as the API's import, one line at a time, so a bad line is held back with its reason instead of
 refusing the file; the good lines become the partner's statement of the day through the mobile money service. A
-replayed line joins the statement it belongs to.
+replayed line joins the statement it belongs to. A file with its header alone is the partner's statement of a day
+without transactions: it is recorded, empty.
 """
 
 from __future__ import annotations
@@ -51,6 +52,8 @@ class MobileMoneyStatementKind:
     label: str = "Mobile money statements"
     required: tuple[str, ...] = mobile_money.STATEMENT_COLUMNS
     optional: tuple[str, ...] = mobile_money.OPTIONAL_COLUMNS
+    # A day without a transaction is a header alone, the same bytes every such day: the name tells them apart.
+    identity_includes_name: bool = True
 
     def details(self, path: Path, settings: Settings) -> dict[str, Any]:
         match = NAME.match(path.stem)
@@ -111,7 +114,10 @@ class MobileMoneyStatementKind:
             seen[reference] = line
             good.append(row)
             parsed.append(item | {"line_number": line})
-        if not parsed:
+        # A header and no line is the partner saying that nothing happened that day: an empty statement, against
+        # which every payment we recorded that day is missing on their side.
+        empty_day = not rows.num_rows and not context.unread_lines and not context.replay
+        if not parsed and not empty_day:
             return result
         if statement is None:
             principal = Principal(kind="system", id=0, login=context.actor[:60], role=Role.ADMIN, agency_ids=None)

@@ -15,7 +15,15 @@ from typing import Any
 from operational_api.db import make_engine, session_factory, unit_of_work
 from operational_api.intake import service
 from yeelen.errors import InputRejectedError
-from yeelen.intake.files import LINE, UnreadableFileError, content_hash, read_rows, row_contents, rows_from_contents
+from yeelen.intake.files import (
+    LINE,
+    UnreadableFileError,
+    content_hash,
+    named_identity,
+    read_rows,
+    row_contents,
+    rows_from_contents,
+)
 from yeelen.intake.kind import FileKind, LoadContext
 from yeelen.settings import Settings
 
@@ -79,7 +87,8 @@ def take_file(
     move: bool = True,
     say: Say | None = None,
 ) -> TakeReport:
-    """Take one file of ``kind``: recorded once by its content, validated, loaded or quarantined row by row.
+    """Take one file of ``kind``: recorded once by its content (and, for a kind whose name says what the file is,
+    what the name says), validated, loaded or quarantined row by row.
 
     The file is moved afterwards (when ``move``) into ``done/``, ``duplicates/`` or ``rejected/`` under
     ``archive`` (by default the folder the file is in), so that a folder watched for new files only ever holds
@@ -94,6 +103,13 @@ def take_file(
     engine = make_engine(str(settings.operational_url))
     factory = session_factory(engine)
     try:
+        details = None
+        if getattr(kind, "identity_includes_name", False):
+            try:
+                details = kind.details(path, settings)
+            except UnreadableFileError as error:
+                return _reject(factory, report, kind, path, digest, size, actor, str(error), archive, move, say)
+            digest = named_identity(digest, details)
         with factory() as session:
             existing = service.find_file(session=session, kind=kind.name, content_hash=digest)
             if existing is not None and existing.status != "rejected":
@@ -106,7 +122,8 @@ def take_file(
             say(report.summary())
             return report
         try:
-            details = kind.details(path, settings)
+            if details is None:
+                details = kind.details(path, settings)
             rows = read_rows(path, kind.required, kind.optional)
         except UnreadableFileError as error:
             return _reject(factory, report, kind, path, digest, size, actor, str(error), archive, move, say)
@@ -121,7 +138,9 @@ def take_file(
                     taken_by=actor,
                     details=details,
                 )
-                context = LoadContext(session, settings, actor, record.id, path.name, details)
+                context = LoadContext(
+                    session, settings, actor, record.id, path.name, details, unread_lines=len(rows.bad_lines)
+                )
                 result = kind.load(context, rows.table)
                 contents = row_contents(rows.table, set(result.held))
                 held = [
