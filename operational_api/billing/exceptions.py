@@ -29,6 +29,16 @@ class BatchStateError(BillingError):
         super().__init__(f"Batch {batch.reference} is {batch.status} and cannot {action}; it must be {allowed_text}.")
 
 
+class BatchCriteriaError(BillingError):
+    code = "batch_criteria"
+
+    def __init__(self, round_code: str, round_agency: str, agency: str) -> None:
+        super().__init__(
+            f"Round {round_code} is read in agency {round_agency}, not {agency}: a batch on both would bill nobody. "
+            "Name the round alone (its agency comes with it), or the agency alone."
+        )
+
+
 class SimulationChangedError(BillingError):
     code = "simulation_changed"
 

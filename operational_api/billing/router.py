@@ -15,6 +15,7 @@ from operational_api.auth.dependencies import allowed_for
 from operational_api.auth.rights import Action
 from operational_api.billing import service
 from operational_api.billing.exceptions import (
+    BatchCriteriaError,
     BatchNotFoundError,
     BatchStateError,
     CorrectionError,
@@ -96,10 +97,6 @@ def create_batch(body: BatchIn, session: SessionDep, principal: allowed_for(Acti
         if agency_id is None:
             raise NotFoundError(f"No agency with code {body.agency_code!r}.", code="unknown_agency")
         principal.check_agency(agency_id, f"Agency {body.agency_code}")
-    elif principal.agency_ids is not None:
-        raise RefusedError(
-            "Name your agency: a batch over every agency is for users who see all of them.", code="agency_required"
-        )
     if body.round_code:
         round_row = session.execute(
             select(ReadingRound.id, ReadingRound.agency_id).where(ReadingRound.code == body.round_code)
@@ -108,17 +105,25 @@ def create_batch(body: BatchIn, session: SessionDep, principal: allowed_for(Acti
             raise NotFoundError(f"No reading round with code {body.round_code!r}.", code="unknown_round")
         round_id = round_row.id
         principal.check_agency(round_row.agency_id, f"Round {body.round_code}")
-    batch = service.create_batch(
-        session=session,
-        billing_month=body.billing_month,
-        actor=principal.login,
-        name=body.name,
-        agency_id=agency_id,
-        reading_round_id=round_id,
-        category=body.category,
-        billing_cycle=body.billing_cycle,
-        commodity=body.commodity,
-    )
+    elif agency_id is None and principal.agency_ids is not None:
+        raise RefusedError(
+            "Name your agency or a round of it: a batch over every agency is for users who see all of them.",
+            code="agency_required",
+        )
+    try:
+        batch = service.create_batch(
+            session=session,
+            billing_month=body.billing_month,
+            actor=principal.login,
+            name=body.name,
+            agency_id=agency_id,
+            reading_round_id=round_id,
+            category=body.category,
+            billing_cycle=body.billing_cycle,
+            commodity=body.commodity,
+        )
+    except BatchCriteriaError as error:
+        raise RefusedError(str(error), code=error.code) from None
     audit.record(
         session=session,
         principal=principal,
@@ -126,7 +131,7 @@ def create_batch(body: BatchIn, session: SessionDep, principal: allowed_for(Acti
         entity="billing_batch",
         entity_key=batch.id,
         after={"reference": batch.reference, "month": batch.billing_month},
-        agency_id=agency_id,
+        agency_id=batch.agency_id,
     )
     return _out(session, batch)
 

@@ -22,6 +22,7 @@ from operational_api.accounts.models import Allocation, LedgerEntry, Payment
 from operational_api.audit import service as audit
 from operational_api.auth.principal import Principal
 from operational_api.billing.exceptions import (
+    BatchCriteriaError,
     BatchNotFoundError,
     BatchStateError,
     SimulationChangedError,
@@ -36,6 +37,7 @@ from operational_api.billing.models import (
     InvoiceLine,
 )
 from operational_api.db import utcnow
+from operational_api.organization.models import Agency, ReadingRound
 
 DRAFT_STATES = ("open", "simulated", "rejected")
 CHUNK = 50_000
@@ -101,8 +103,26 @@ def create_batch(
     billing_cycle: str | None = None,
     commodity: str | None = None,
 ) -> BillingBatch:
-    """Open a batch for a billing month, chosen by criteria (none: every contract of the month)."""
+    """Open a batch for a billing month, chosen by criteria (none: every contract of the month).
+
+    A batch of a reading round belongs to the round's agency, so that only that agency's users see and decide it;
+    naming another agency beside the round is refused.
+    """
     month = billing_month.replace(day=1)
+    if reading_round_id is not None:
+        reading_round = session.get(ReadingRound, reading_round_id)
+        if reading_round is None:
+            raise ValueError(f"no reading round {reading_round_id}")
+        if agency_id is not None and agency_id != reading_round.agency_id:
+            codes = dict(
+                session.execute(
+                    select(Agency.id, Agency.code).where(Agency.id.in_([agency_id, reading_round.agency_id]))
+                ).all()
+            )
+            raise BatchCriteriaError(
+                reading_round.code, codes.get(reading_round.agency_id, "?"), codes.get(agency_id, "?")
+            )
+        agency_id = reading_round.agency_id
     if reference is None:
         count = session.scalar(select(func.count()).where(BillingBatch.billing_month == month)) or 0
         reference = f"LOT-{month:%Y-%m}-{count + 1:03d}"

@@ -10,7 +10,16 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from operational_api.billing import service as billing
-from operational_api.models import BillingBatch, Contract, DeliveryPoint, Invoice, LedgerEntry
+from operational_api.billing.exceptions import BatchCriteriaError
+from operational_api.models import (
+    Agency,
+    BillingBatch,
+    Contract,
+    DeliveryPoint,
+    Invoice,
+    LedgerEntry,
+    ReadingRound,
+)
 from tests.operational_api.conftest import World, client_for
 
 MONTH = dt.date(2026, 6, 1)
@@ -171,6 +180,39 @@ def test_batches_stay_within_the_agencies_of_the_user(world: World, api: TestCli
     assert unknown.status_code == 404 and unknown.json()["code"] == "unknown_agency"
     with world.session() as session:
         assert session.scalar(select(func.count()).select_from(BillingBatch)) == 1, "refused batches leave nothing"
+
+
+def test_a_round_s_batch_belongs_to_the_round_s_agency(world: World, api: TestClient) -> None:
+    clerk = world.headers("billing_clerk")  # attached to PKN
+    opened = api.post("/billing/batches", json={"billing_month": "2026-06-01", "round_code": "PKN-01"}, headers=clerk)
+    assert opened.status_code == 201, opened.text
+    batch = opened.json()
+    with world.session() as session:
+        pikine = session.scalar(select(Agency.id).where(Agency.code == "PKN"))
+        assert session.get(BillingBatch, batch["id"]).agency_id == pikine
+    # Another agency's supervisor neither lists it nor decides it.
+    listed = api.get("/billing/batches", headers=world.headers("gue-supervisor")).json()
+    assert batch["id"] not in [item["id"] for item in listed]
+    refused = api.post(f"/billing/batches/{batch['id']}/approve", headers=world.headers("gue-supervisor"))
+    assert refused.status_code == 403 and refused.json()["code"] == "other_agency"
+    # Another agency's round is not the clerk's to bill.
+    crossed = api.post(
+        "/billing/batches",
+        json={"billing_month": "2026-07-01", "round_code": "GUE-01", "agency_code": "PKN"},
+        headers=clerk,
+    )
+    assert crossed.status_code == 403 and crossed.json()["code"] == "other_agency"
+    # A round beside another agency would select nobody: refused with the reason, whoever asks.
+    with (
+        pytest.raises(BatchCriteriaError, match="Round GUE-01 is read in agency GUE, not PKN"),
+        world.session() as session,
+    ):
+        round_id = session.scalar(select(ReadingRound.id).where(ReadingRound.code == "GUE-01"))
+        billing.create_batch(
+            session=session, billing_month=dt.date(2026, 7, 1), actor="t", agency_id=pikine, reading_round_id=round_id
+        )
+    with world.session() as session:
+        assert session.scalar(select(func.count()).select_from(BillingBatch)) == 1
 
 
 def test_a_credit_note_cancels_an_invoice_once_and_balances_the_account(world: World, api: TestClient) -> None:

@@ -173,3 +173,43 @@ def test_statement_files_taken_before_the_upgrade_are_still_recognised(settings,
     # The next day's identical file is that day's statement, not a copy of the first (no partner: refused as such).
     next_day = take_file(settings, kind, folder / "MTN_MOMO_2026-10-03.csv", move=False)
     assert next_day.status == "rejected" and "MTN_MOMO" in next_day.reason
+
+
+def test_round_batches_opened_before_the_upgrade_get_their_round_s_agency(tmp_path) -> None:
+    from sqlalchemy import text
+
+    url = f"sqlite:///{tmp_path / 'operational.sqlite'}"
+    upgrade(url, "0007")
+    engine = make_engine(url)
+    stamp = "'2026-10-01 00:00:00'"
+    with engine.begin() as connection:
+        for code in ("PKN", "GUE"):
+            connection.execute(
+                text(
+                    "insert into agency (code, name, city, created_at, updated_at)"
+                    f" values (:c, :c, 'Dakar', {stamp}, {stamp})"
+                ),
+                {"c": code},
+            )
+        connection.execute(
+            text(
+                "insert into reading_round (agency_id, code, name, reading_day, created_at, updated_at)"
+                f" values (2, 'GUE-01', 'GUE 01', 12, {stamp}, {stamp})"
+            )
+        )
+        for reference, agency, round_id in (("LOT-1", None, 1), ("LOT-2", None, None), ("LOT-3", 1, None)):
+            connection.execute(
+                text(
+                    "insert into billing_batch (reference, name, billing_month, agency_id, reading_round_id, status,"
+                    f" created_by, created_at, updated_at) values (:r, :r, '2026-10-01', :a, :round, 'open', 't',"
+                    f" {stamp}, {stamp})"
+                ),
+                {"r": reference, "a": agency, "round": round_id},
+            )
+    engine.dispose()
+    upgrade(url)
+    engine = make_engine(url)
+    with engine.connect() as connection:
+        agencies = connection.execute(text("select reference, agency_id from billing_batch order by reference")).all()
+    engine.dispose()
+    assert [tuple(row) for row in agencies] == [("LOT-1", 2), ("LOT-2", None), ("LOT-3", 1)]

@@ -115,6 +115,7 @@ def test_the_calendar_opens_each_rounds_batch_days_after_its_reading_day(setting
     assert open_round_batches(settings, dt.date(2026, 10, 1), ["R12", "R20"], "calendar") == []
     with unit_of_work(session_factory(engine)) as session:
         batch = service.get_batch(session=session, batch_id=1)
-        assert (batch.billing_month, batch.status) == (dt.date(2026, 10, 1), "open")
+        # The round's batch belongs to the round's agency: only that agency's users see and decide it.
+        assert (batch.billing_month, batch.status, batch.agency_id) == (dt.date(2026, 10, 1), "open", 1)
     assert due_rounds(settings, dt.date(2026, 10, 24)) == []
     engine.dispose()

@@ -42,7 +42,12 @@ matched as (
         contracts.end_date
     from batches
     inner join contracts
-        on (batches.agency_id is null or contracts.agency_id = batches.agency_id)
+        -- A round's batch carries the round's agency (who may see and decide it); the round alone selects.
+        on (
+            batches.agency_id is null
+            or batches.reading_round_id is not null
+            or contracts.agency_id = batches.agency_id
+        )
         and (batches.reading_round_id is null or contracts.reading_round_id = batches.reading_round_id)
         and (batches.category is null or contracts.category = batches.category)
         and (batches.billing_cycle is null or contracts.billing_cycle = batches.billing_cycle)
