@@ -23,12 +23,7 @@ class TableStatus:
 
 
 def _status(destination: SqlDestination) -> list[TableStatus]:
-    present = {
-        name
-        for (name,) in destination.fetchall(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = $1", (RAW_SCHEMA,)
-        )
-    }
+    present = {name for (name,) in destination.fetchall(destination.tables_sql(), (RAW_SCHEMA,))}
     tables = [table.name for table in raw_tables()]
     if BATCHES_TABLE not in present:
         return [TableStatus(name, None, 0, None, None, None) for name in tables]
@@ -37,14 +32,18 @@ def _status(destination: SqlDestination) -> list[TableStatus]:
         for name, watermark in destination.fetchall(f"SELECT table_name, watermark FROM {raw_name(WATERMARKS_TABLE)}")
     }
     last = destination.fetchall(
-        f"SELECT batch_id, finished_at FROM {raw_name(BATCHES_TABLE)} ORDER BY finished_at DESC, batch_id DESC LIMIT 1"
+        destination.select_first(
+            "batch_id, finished_at", f"FROM {raw_name(BATCHES_TABLE)} ORDER BY finished_at DESC, batch_id DESC"
+        )
     )
     loaded: dict[str, int] = {}
     if last:
         loaded = {
             name: rows
             for name, rows in destination.fetchall(
-                f"SELECT table_name, rows_loaded FROM {raw_name(LOADS_TABLE)} WHERE batch_id = $1", (last[0][0],)
+                f"SELECT table_name, rows_loaded FROM {raw_name(LOADS_TABLE)} "
+                f"WHERE batch_id = {destination.placeholder(1)}",
+                (last[0][0],),
             )
         }
     statuses = []

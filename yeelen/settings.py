@@ -35,6 +35,13 @@ class Settings(BaseSettings):
     warehouse_url: str | None = Field(
         default=None, description="SQLAlchemy URL of the warehouse when the engine is postgres or sqlserver"
     )
+    warehouse_odbc_driver: str = Field(
+        default="ODBC Driver 18 for SQL Server",
+        description="Installed ODBC driver of a SQL Server warehouse (a driver= in the URL takes precedence)",
+    )
+    warehouse_trust_cert: bool = Field(
+        default=False, description="Accept a SQL Server warehouse's certificate that no authority signed"
+    )
     published_path: Path | None = Field(
         default=None, description="Read-only copy of the marts that the apps read (engine duckdb)"
     )

@@ -41,6 +41,8 @@ def dbt_environment(settings: Settings) -> dict[str, str]:
                 "YEELEN_WAREHOUSE_USER": url.username or "",
                 "YEELEN_WAREHOUSE_PASSWORD": url.password or "",
                 "YEELEN_WAREHOUSE_DBNAME": url.database or "",
+                "YEELEN_WAREHOUSE_ODBC_DRIVER": settings.warehouse_odbc_driver,
+                "YEELEN_WAREHOUSE_TRUST_CERT": str(settings.warehouse_trust_cert),
             }
         )
     return env

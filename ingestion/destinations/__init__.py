@@ -1,7 +1,8 @@
 """Warehouses that ingestion writes: the raw schema, its bookkeeping tables and the one transaction of a run.
 
-Both engines speak nearly the same SQL here, so the statements live in ``SqlDestination``; each engine's
-module supplies the connection, how a stream of Arrow batches reaches the SQL engine, and its type names.
+The engines speak nearly the same SQL here, so the statements live in ``SqlDestination``; each engine's module
+supplies the connection, how a stream of Arrow batches reaches the SQL engine, its type names, and the few
+phrases its dialect writes differently (parameter markers, "create if missing", adding a column, the first row).
 
 Bookkeeping tables, in the ``raw`` schema beside the data:
 
@@ -74,13 +75,24 @@ def raw_name(table: str) -> str:
     return f"{quote(RAW_SCHEMA)}.{quote(table)}"
 
 
+def cursor_index(table: RawTable) -> str:
+    """The index on ``updated_at`` of a raw table: the de-duplication and the watermark read its recent end."""
+    return (
+        f"CREATE INDEX {quote(f'ix_raw_{table.name}_{CURSOR_COLUMN}')} "
+        f"ON {quote(RAW_SCHEMA)}.{quote(table.name)} ({quote(CURSOR_COLUMN)})"
+    )
+
+
 class SqlDestination:
-    """The statements shared by the DuckDB and PostgreSQL warehouses; subclasses bind them to a connection."""
+    """The statements shared by every warehouse engine; subclasses bind them to a connection."""
 
     description: str
     type_names: dict[Kind, str]
     # The engine's errors for a value that cannot be converted to its warehouse type.
     data_errors: tuple[type[Exception], ...] = ()
+    # How statements mark their parameters: "numeric_dollar" ($1, $2; a number may be used twice) or "qmark" (?,
+    # one marker per value, in order).
+    paramstyle: str = "numeric_dollar"
 
     # -- provided by each engine -------------------------------------------------------------------------------
     def execute(self, sql: str, parameters: tuple = ()) -> None:
@@ -108,6 +120,41 @@ class SqlDestination:
         """The SQL turning the streamed column into the warehouse type."""
         return f"CAST(stage.{quote(column.name)} AS {self.sql_type(column)})"
 
+    # -- the dialect's phrases (DuckDB and PostgreSQL share these; SQL Server overrides them) -------------------
+    def placeholder(self, number: int) -> str:
+        """The marker of a statement's ``number``-th parameter (counting from 1)."""
+        return "?" if self.paramstyle == "qmark" else f"${number}"
+
+    def bind(self, values: tuple, numbers: tuple[int, ...]) -> tuple:
+        """The values to send with a statement whose markers name ``values`` in the order ``numbers``."""
+        if self.paramstyle == "qmark":
+            return tuple(values[number - 1] for number in numbers)
+        return values
+
+    def create_schema_sql(self) -> str:
+        return f"CREATE SCHEMA IF NOT EXISTS {quote(RAW_SCHEMA)}"
+
+    def create_table_sql(self, table: str, columns: str) -> str:
+        """Create the raw-schema table ``table`` with the column definitions ``columns`` unless it exists."""
+        return f"CREATE TABLE IF NOT EXISTS {raw_name(table)} ({columns})"
+
+    def add_column_sql(self, table: str, column: str, sql_type: str) -> str:
+        return f"ALTER TABLE {raw_name(table)} ADD COLUMN {quote(column)} {sql_type}"
+
+    def columns_sql(self) -> str:
+        """The query listing (table, column) of the raw schema; its one parameter is the schema's name."""
+        return (
+            f"SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = {self.placeholder(1)}"
+        )
+
+    def tables_sql(self) -> str:
+        """The query listing the tables of the raw schema; its one parameter is the schema's name."""
+        return f"SELECT table_name FROM information_schema.tables WHERE table_schema = {self.placeholder(1)}"
+
+    def select_first(self, columns: str, rest: str) -> str:
+        """``SELECT columns rest`` (``rest``: FROM ... ORDER BY ...) keeping the first row only."""
+        return f"SELECT {columns} {rest} LIMIT 1"
+
     # -- shared ------------------------------------------------------------------------------------------------
     def sql_type(self, column: RawColumn) -> str:
         name = self.type_names[column.kind]
@@ -117,29 +164,40 @@ class SqlDestination:
 
     def prepare(self, tables: list[RawTable]) -> dict[str, dt.datetime]:
         """Create what is missing (schema, bookkeeping, raw tables and columns); return the watermarks."""
-        self.execute(f"CREATE SCHEMA IF NOT EXISTS {quote(RAW_SCHEMA)}")
+        text, stamp, count = (self.type_names[kind] for kind in (Kind.VARCHAR, Kind.TIMESTAMP, Kind.BIGINT))
+        self.execute(self.create_schema_sql())
         self.execute(
-            f"CREATE TABLE IF NOT EXISTS {raw_name(BATCHES_TABLE)} (batch_id VARCHAR NOT NULL, source VARCHAR, "
-            "started_at TIMESTAMP, finished_at TIMESTAMP, rows_loaded BIGINT)"
+            self.create_table_sql(
+                BATCHES_TABLE,
+                f"batch_id {text} NOT NULL, source {text}, started_at {stamp}, finished_at {stamp}, "
+                f"rows_loaded {count}",
+            )
         )
         self.execute(
-            f"CREATE TABLE IF NOT EXISTS {raw_name(LOADS_TABLE)} (batch_id VARCHAR NOT NULL, "
-            "table_name VARCHAR NOT NULL, rows_read BIGINT, rows_loaded BIGINT, read_from TIMESTAMP, "
-            "watermark TIMESTAMP, loaded_at TIMESTAMP)"
+            self.create_table_sql(
+                LOADS_TABLE,
+                f"batch_id {text} NOT NULL, table_name {text} NOT NULL, rows_read {count}, rows_loaded {count}, "
+                f"read_from {stamp}, watermark {stamp}, loaded_at {stamp}",
+            )
         )
         self.execute(
-            f"CREATE TABLE IF NOT EXISTS {raw_name(WATERMARKS_TABLE)} (table_name VARCHAR NOT NULL, "
-            "watermark TIMESTAMP NOT NULL, batch_id VARCHAR NOT NULL, loaded_at TIMESTAMP NOT NULL)"
+            self.create_table_sql(
+                WATERMARKS_TABLE,
+                f"table_name {text} NOT NULL, watermark {stamp} NOT NULL, batch_id {text} NOT NULL, "
+                f"loaded_at {stamp} NOT NULL",
+            )
         )
-        existing: dict[str, set[str]] = {}
-        for table_name, column_name in self.fetchall(
-            "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = $1",
-            (RAW_SCHEMA,),
-        ):
-            existing.setdefault(table_name, set()).add(column_name)
+        existing = self.raw_columns()
         for table in tables:
             self._ensure_table(table, existing.get(table.name))
         return {name: watermark for name, watermark in self.fetchall(self._watermarks_query())}
+
+    def raw_columns(self) -> dict[str, set[str]]:
+        """The tables of the raw schema, each with its column names."""
+        existing: dict[str, set[str]] = {}
+        for table_name, column_name in self.fetchall(self.columns_sql(), (RAW_SCHEMA,)):
+            existing.setdefault(table_name, set()).add(column_name)
+        return existing
 
     def _watermarks_query(self) -> str:
         return f"SELECT table_name, watermark FROM {raw_name(WATERMARKS_TABLE)}"
@@ -159,7 +217,7 @@ class SqlDestination:
         for name, sql_type in columns:
             if name not in existing:
                 # A column added to a model later: older versions of the rows hold NULL in it.
-                self.execute(f"ALTER TABLE {raw_name(table.name)} ADD COLUMN {quote(name)} {sql_type}")
+                self.execute(self.add_column_sql(table.name, name, sql_type))
 
     def after_create(self, table: RawTable) -> None:
         """Hook for engine-specific structures of a new raw table (indexes)."""
@@ -184,46 +242,54 @@ class SqlDestination:
             f"{self.cast(column, types[column.name])} AS {quote(column.name)}" for column in table.columns
         )
         key, cursor = quote(ID_COLUMN), quote(CURSOR_COLUMN)
+        mark = self.placeholder
         parameters: tuple = (batch_id, loaded_at)
         window = ""
         if since is not None:
             # The raw side of the de-duplication only needs the window the source was read from.
-            window = f" AND held.{cursor} >= $3"
+            window = f" AND held.{cursor} >= {mark(3)}"
             parameters += (since,)
         # Rows before the bound can only arrive through a lenient text comparison on SQLite; they were either
         # loaded already or are older than the lookback window promises to catch.
-        where = f"WHERE arrived.{cursor} >= $3 AND " if since is not None else "WHERE "
+        where = f"WHERE arrived.{cursor} >= {mark(3)} AND " if since is not None else "WHERE "
         stamps = f"{quote(BATCH_ID_COLUMN)}, {quote(LOADED_AT_COLUMN)}"
 
         def statement(stage: str) -> str:
             return (
                 f"INSERT INTO {target} ({names}, {stamps}) "
-                f"SELECT {names}, CAST($1 AS {self.type_names[Kind.VARCHAR]}), CAST($2 AS TIMESTAMP) "
+                f"SELECT {names}, CAST({mark(1)} AS {self.type_names[Kind.VARCHAR]}), "
+                f"CAST({mark(2)} AS {self.type_names[Kind.TIMESTAMP]}) "
                 f"FROM (SELECT {casts} FROM {stage} AS stage) AS arrived {where}"
                 f"NOT EXISTS (SELECT 1 FROM {target} AS held WHERE held.{key} = arrived.{key} "
                 f"AND held.{cursor} = arrived.{cursor}{window})"
             )
 
+        # The bound is written twice: once for the arriving rows, once for the rows held.
+        numbers = (1, 2, 3, 3) if since is not None else (1, 2)
         try:
-            rows = self.insert_stream(reader, statement, parameters)
+            rows = self.insert_stream(reader, statement, self.bind(parameters, numbers))
         except self.data_errors as error:
             raise InputRejectedError(
                 f"Table {table.name} holds a value that does not fit its warehouse type ({first_line(error)}); "
                 "correct that row in the operational database and run again."
             ) from None
-        window = f" WHERE {cursor} >= $1" if since is not None else ""
+        window = f" WHERE {cursor} >= {mark(1)}" if since is not None else ""
         [(watermark,)] = self.fetchall(f"SELECT max({cursor}) FROM {target}{window}", (since,) if since else ())
         return rows, watermark
+
+    def markers(self, count: int) -> str:
+        """``count`` parameter markers, comma-separated, for a VALUES list."""
+        return ", ".join(self.placeholder(number) for number in range(1, count + 1))
 
     def record(self, batch: BatchRecord) -> None:
         """Write the run's bookkeeping rows (inside the run's transaction)."""
         self.execute(
-            f"INSERT INTO {raw_name(BATCHES_TABLE)} VALUES ($1, $2, $3, $4, $5)",
+            f"INSERT INTO {raw_name(BATCHES_TABLE)} VALUES ({self.markers(5)})",
             (batch.batch_id, batch.source, batch.started_at, batch.finished_at, batch.rows_loaded),
         )
         for load in batch.loads:
             self.execute(
-                f"INSERT INTO {raw_name(LOADS_TABLE)} VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                f"INSERT INTO {raw_name(LOADS_TABLE)} VALUES ({self.markers(7)})",
                 (
                     batch.batch_id,
                     load.table,
@@ -236,9 +302,11 @@ class SqlDestination:
             )
             if load.watermark is None or load.watermark == load.previous_watermark:
                 continue
-            self.execute(f"DELETE FROM {raw_name(WATERMARKS_TABLE)} WHERE table_name = $1", (load.table,))
             self.execute(
-                f"INSERT INTO {raw_name(WATERMARKS_TABLE)} VALUES ($1, $2, $3, $4)",
+                f"DELETE FROM {raw_name(WATERMARKS_TABLE)} WHERE table_name = {self.placeholder(1)}", (load.table,)
+            )
+            self.execute(
+                f"INSERT INTO {raw_name(WATERMARKS_TABLE)} VALUES ({self.markers(4)})",
                 (load.table, load.watermark, batch.batch_id, batch.finished_at),
             )
 
@@ -253,7 +321,15 @@ def open_destination(settings: Settings) -> SqlDestination:
         from ingestion.destinations.postgres import PostgresDestination
 
         return PostgresDestination(str(settings.warehouse_url))
+    if settings.warehouse_engine == "sqlserver":
+        from ingestion.destinations.sqlserver import SqlServerDestination
+
+        return SqlServerDestination(
+            str(settings.warehouse_url),
+            driver=settings.warehouse_odbc_driver,
+            trust_cert=settings.warehouse_trust_cert,
+        )
     raise ConfigurationError(
-        f"Ingestion writes to DuckDB and PostgreSQL warehouses; YEELEN_WAREHOUSE_ENGINE="
-        f"{settings.warehouse_engine} is not supported by ingestion yet."
+        f"Ingestion writes to DuckDB, PostgreSQL and SQL Server warehouses; YEELEN_WAREHOUSE_ENGINE="
+        f"{settings.warehouse_engine} is not one of them."
     )

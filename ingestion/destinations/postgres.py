@@ -14,9 +14,9 @@ import adbc_driver_manager
 import adbc_driver_postgresql.dbapi as postgres_dbapi
 import pyarrow as pa
 
-from ingestion.destinations import SqlDestination, quote
+from ingestion.destinations import SqlDestination, cursor_index, quote
 from ingestion.errors import first_line
-from ingestion.schema import CURSOR_COLUMN, RAW_SCHEMA, Kind, RawColumn, RawTable
+from ingestion.schema import Kind, RawColumn, RawTable
 from ingestion.sources import libpq_uri, parse_url
 from yeelen.errors import StoreUnavailableError
 
@@ -77,11 +77,7 @@ class PostgresDestination(SqlDestination):
             self._connection = None
 
     def after_create(self, table: RawTable) -> None:
-        # The de-duplication and the watermark read only the recent end of a raw table.
-        self.execute(
-            f"CREATE INDEX {quote(f'ix_raw_{table.name}_{CURSOR_COLUMN}')} "
-            f"ON {quote(RAW_SCHEMA)}.{quote(table.name)} ({quote(CURSOR_COLUMN)})"
-        )
+        self.execute(cursor_index(table))
 
     def cast(self, column: RawColumn, source_type: pa.DataType) -> str:
         # PostgreSQL has no cast from BIGINT to BOOLEAN; SQLite keeps booleans as integers.
