@@ -686,7 +686,7 @@ CATALOGUE["fr"].update(
         # billing control
         "billing.title": "Contrôle de facturation",
         "billing.caption": "Lots de facturation, factures simulées, alertes de contrôle, contrats non facturés ; "
-        "validation ou rejet du lot.",
+        "validation ou rejet du lot, relance de sa simulation.",
         "billing.no_batch": "Aucun lot de facturation.",
         "billing.source.api": "États lus en direct sur le serveur ; chiffres de la dernière publication.",
         "billing.source.warehouse": "États et chiffres de la dernière publication des données.",
@@ -714,6 +714,12 @@ CATALOGUE["fr"].update(
         "billing.reject_reason": "Motif du rejet",
         "billing.reason_required": "Donnez le motif du rejet.",
         "billing.rejected": "Lot {reference} rejeté.",
+        "billing.reopen": "Relancer la simulation",
+        "billing.reopen_help": "Une fois les données corrigées, le lot redevient ouvert et le prochain passage du "
+        "pipeline le simule à nouveau.",
+        "billing.reopened": "Lot {reference} rouvert ; il sera simulé au prochain passage du pipeline.",
+        "billing.reopen_not_allowed": "Un lot rejeté est renvoyé à la simulation par un agent de facturation, une "
+        "fois ses données corrigées.",
         "billing.new_batch": "Ouvrir un lot de facturation",
         "billing.create": "Ouvrir le lot",
         "billing.created": "Lot {reference} ouvert ; il sera simulé au prochain passage du pipeline.",
@@ -1201,7 +1207,7 @@ CATALOGUE["en"].update(
         "column.days": "Days",
         "billing.title": "Billing control",
         "billing.caption": "Billing batches, simulated bills, control alerts, contracts not billed; approving or "
-        "rejecting a batch.",
+        "rejecting a batch, simulating it again.",
         "billing.no_batch": "No billing batch.",
         "billing.source.api": "States read live from the server; figures of the last publication.",
         "billing.source.warehouse": "States and figures of the last publication of the data.",
@@ -1228,6 +1234,12 @@ CATALOGUE["en"].update(
         "billing.reject_reason": "Reason for rejecting",
         "billing.reason_required": "Give the reason for rejecting.",
         "billing.rejected": "Batch {reference} rejected.",
+        "billing.reopen": "Simulate again",
+        "billing.reopen_help": "Once the data is fixed, the batch is open again and the next pipeline run simulates "
+        "it anew.",
+        "billing.reopened": "Batch {reference} reopened; the next pipeline run simulates it.",
+        "billing.reopen_not_allowed": "A billing clerk sends a rejected batch back to be simulated, once its data is "
+        "fixed.",
         "billing.new_batch": "Open a billing batch",
         "billing.create": "Open the batch",
         "billing.created": "Batch {reference} opened; the next pipeline run simulates it.",

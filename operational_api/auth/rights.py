@@ -98,7 +98,7 @@ ACTION_DESCRIPTIONS: dict[Action, str] = {
     Action.MM_STATEMENT_IMPORT: "Import a partner's daily statement",
     Action.MM_RECONCILE: "Read the reconciliation of a partner's statement",
     Action.BILLING_READ: "List billing batches and their simulation figures",
-    Action.BILLING_WRITE: "Open billing batches",
+    Action.BILLING_WRITE: "Open billing batches, and send rejected ones back to be simulated",
     Action.BILLING_APPROVE: "Approve or reject a batch's simulation",
     Action.INVOICE_CORRECT: "Cancel an issued invoice with a credit note",
     Action.INSPECTION_READ: "Read inspection requests and outcomes",

@@ -171,6 +171,22 @@ def reject(
 
 
 @router.post(
+    "/batches/{batch_id}/reopen",
+    response_model=BatchOut,
+    responses={**NOT_FOUND, **CONFLICT},
+    summary="Send a rejected batch back to be simulated, once its data is fixed",
+)
+@blocking
+def reopen(batch_id: BatchId, session: SessionDep, principal: allowed_for(Action.BILLING_WRITE)) -> BatchOut:
+    batch = _batch(session, batch_id, principal, lock=True)
+    try:
+        service.reopen_batch_by(session=session, principal=principal, batch=batch)
+    except BatchStateError as error:
+        raise ConflictError(str(error), code=error.code) from None
+    return _out(session, batch)
+
+
+@router.post(
     "/invoices/{number}/credit-note",
     response_model=InvoiceRef,
     status_code=201,

@@ -329,6 +329,23 @@ def reject_batch(*, session: Session, batch_id: int, actor: str, reason: str) ->
     _event(session, batch, "rejected", actor, reason=reason.strip()[:400])
 
 
+def reopen_batch(*, session: Session, batch_id: int, actor: str) -> BillingBatch:
+    """Send a rejected batch back to be simulated, once the data its rejection pointed at is fixed: it is open
+    again, and the next simulation of its month computes its bills anew (the rejection stays in its history)."""
+    batch = get_batch(session=session, batch_id=batch_id, lock=True)
+    if batch.status != "rejected":
+        raise BatchStateError(batch, "be simulated again", ("rejected",))
+    batch.status_reason = None
+    _event(session, batch, "open", actor)
+    return batch
+
+
+def reopen_batch_by(*, session: Session, principal: Principal, batch: BillingBatch) -> None:
+    """A person's request to simulate a rejected batch again, with its audit event."""
+    reopen_batch(session=session, batch_id=batch.id, actor=principal.login)
+    _audit_decision(session, principal, batch, "reopen", {"status": "open"})
+
+
 def cancel_batch(*, session: Session, batch_id: int, actor: str, reason: str) -> None:
     batch = get_batch(session=session, batch_id=batch_id, lock=True)
     if batch.status == "issued":

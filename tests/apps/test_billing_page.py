@@ -28,6 +28,18 @@ def api_get(path: str, login: str = "manager", **params: object) -> object:
         return json.load(response)
 
 
+def api_post(path: str, login: str, body: dict | None = None) -> object:
+    token = api_login(login)["access_token"]
+    request = urllib.request.Request(
+        f"{os.environ['YEELEN_API_URL']}{path}",
+        data=json.dumps(body or {}).encode(),
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.load(response)
+
+
 def frame_with(app, column: str):
     return next(frame.value for frame in app.dataframe if column in frame.value.columns)
 
@@ -133,6 +145,30 @@ def test_a_supervisor_of_thies_sends_a_simulation_back_with_its_reason(published
     ]
     assert app.dataframe[0].value.set_index("reference").loc["LOT-2026-04-THS", "status"] == "Rejeté"
     assert "Motif : Index de mars à revoir" in captions(app)
+
+
+def test_a_billing_clerk_of_thies_sends_a_rejected_batch_back_to_be_simulated(
+    published: Settings, own_api: str
+) -> None:
+    api_post("/billing/batches/3/reject", "supervisor-ths", {"reason": "Index de mars à revoir"})
+    supervisor = run_screen("billing-control", login="supervisor-ths")
+    supervisor.selectbox(key="billing.batch").set_value(3).run()
+    assert "billing.reopen" not in [button.key for button in supervisor.button]
+    assert "Un lot rejeté est renvoyé à la simulation par un agent de facturation" in captions(supervisor)
+
+    app = run_screen("billing-control", login="billing-clerk-ths")
+    app.selectbox(key="billing.batch").set_value(3).run()
+    next(button for button in app.button if button.label == "Relancer la simulation").click().run()
+
+    assert_no_exception(app)
+    assert "Lot LOT-2026-04-THS rouvert ; il sera simulé au prochain passage du pipeline." in [
+        item.value for item in app.success
+    ]
+    batch = api_get("/billing/batches/3")
+    assert (batch["status"], batch["status_reason"]) == ("open", None)
+    events = api_get("/audit/events", action="billing.batch.reopen")
+    assert [(event["actor"], event["entity_key"]) for event in events] == [("billing-clerk-ths", "3")]
+    assert app.dataframe[0].value.set_index("reference").loc["LOT-2026-04-THS", "status"] == "Ouvert"
 
 
 def test_a_manager_sees_every_batch(published: Settings) -> None:

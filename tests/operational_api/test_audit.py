@@ -93,6 +93,14 @@ def simulated_batch(client: TestClient, world: World) -> int:
     return batch["id"]
 
 
+def rejected_batch(client: TestClient, world: World) -> int:
+    batch_id = simulated_batch(client, world)
+    client.post(
+        f"/billing/batches/{batch_id}/reject", json={"reason": "Index à relire"}, headers=h(world, "supervisor")
+    )
+    return batch_id
+
+
 def inspection(client: TestClient, world: World) -> int:
     body = {"contract_reference": "P0000001", "suspect_rules": ["zero_active"]}
     return client.post("/field/inspections", json=body, headers=h(world, "field_planner")).json()["id"]
@@ -264,6 +272,10 @@ WRITES: dict[tuple[str, str], Write] = {
             headers=h(w, "supervisor"),
         ),
         "billing.batch.reject",
+    ),
+    ("POST", "/billing/batches/{batch_id}/reopen"): lambda c, w: (
+        c.post(f"/billing/batches/{rejected_batch(c, w)}/reopen", headers=h(w, "billing_clerk")),
+        "billing.batch.reopen",
     ),
     ("POST", "/billing/invoices/{number}/credit-note"): lambda c, w: (
         c.post(

@@ -14,6 +14,7 @@ from operational_api.billing.exceptions import BatchCriteriaError
 from operational_api.models import (
     Agency,
     BillingBatch,
+    BillingBatchEvent,
     Contract,
     DeliveryPoint,
     Invoice,
@@ -180,6 +181,39 @@ def test_batches_stay_within_the_agencies_of_the_user(world: World, api: TestCli
     assert unknown.status_code == 404 and unknown.json()["code"] == "unknown_agency"
     with world.session() as session:
         assert session.scalar(select(func.count()).select_from(BillingBatch)) == 1, "refused batches leave nothing"
+
+
+def test_a_rejected_batch_goes_back_to_be_simulated_once_its_data_is_fixed(world: World, api: TestClient) -> None:
+    batch = open_batch(api, world)
+    path = f"/billing/batches/{batch['id']}"
+    early = api.post(f"{path}/reopen", headers=world.headers("billing_clerk"))
+    assert early.status_code == 409 and early.json()["code"] == "batch_state"
+    assert "must be rejected" in early.json()["message"]
+
+    simulate(world, batch["id"])
+    rejected = api.post(f"{path}/reject", json={"reason": "Index de mai à relire"}, headers=world.headers("supervisor"))
+    assert rejected.status_code == 200, rejected.text
+    # Not a cashier's to do, nor another agency's.
+    assert api.post(f"{path}/reopen", headers=world.headers("cashier")).status_code == 403
+    assert api.post(f"{path}/reopen", headers=world.headers("gue-supervisor")).status_code == 403
+
+    reopened = api.post(f"{path}/reopen", headers=world.headers("billing_clerk"))
+    assert reopened.status_code == 200, reopened.text
+    assert (reopened.json()["status"], reopened.json()["status_reason"]) == ("open", None)
+    with world.session() as session:
+        history = session.execute(
+            select(BillingBatchEvent.status_from, BillingBatchEvent.status_to, BillingBatchEvent.actor)
+            .where(BillingBatchEvent.batch_id == batch["id"])
+            .order_by(BillingBatchEvent.id)
+        ).all()
+    assert [tuple(row) for row in history][-2:] == [
+        ("simulated", "rejected", "supervisor"),
+        ("rejected", "open", "billing_clerk"),
+    ]
+    # The next simulation takes it like any open batch.
+    simulate(world, batch["id"], contracts=("P0000001",))
+    shown = api.get(path, headers=world.headers("supervisor")).json()
+    assert (shown["status"], shown["draft_bills"]) == ("simulated", 1)
 
 
 def test_a_round_s_batch_belongs_to_the_round_s_agency(world: World, api: TestClient) -> None:
@@ -415,14 +449,21 @@ def test_the_command_line_decides_a_batch_as_a_user_allowed_to_and_audits_it(
 
         reject = ["billing", "reject", str(batch["id"]), "--reason", "Index suspects T03", "--by", "supervisor"]
         assert main(reject) == 0
+        # Sending it back to be simulated is a billing clerk's, not the supervisor's.
+        assert main(["billing", "reopen", str(batch["id"]), "--by", "supervisor"]) == 2
+        assert "may not do this (open billing batches" in capsys.readouterr().err
+        assert main(["billing", "reopen", str(batch["id"]), "--by", "billing_clerk"]) == 0
+        assert "is open again" in capsys.readouterr().out
+        assert world.scalar("select status from billing_batch where id = :b", b=batch["id"]) == "open"
         simulate(world, batch["id"])
         assert main(["billing", "approve", str(batch["id"]), "--by", "supervisor"]) == 0
         assert "approved: 2 bills, 17258" in capsys.readouterr().out
         assert world.rows(
             "select action, actor, actor_role, entity_key from audit_event where entity = 'billing_batch'"
-            " and action in ('billing.batch.approve', 'billing.batch.reject') order by id"
+            " and action in ('billing.batch.approve', 'billing.batch.reject', 'billing.batch.reopen') order by id"
         ) == [
             ("billing.batch.reject", "supervisor", "supervisor", str(batch["id"])),
+            ("billing.batch.reopen", "billing_clerk", "billing_clerk", str(batch["id"])),
             ("billing.batch.approve", "supervisor", "supervisor", str(batch["id"])),
         ]
         assert world.scalar("select decided_by from billing_batch where id = :b", b=batch["id"]) == "supervisor"

@@ -66,7 +66,12 @@ def test_the_cycle_simulates_rejects_resimulates_and_issues_once_approved(cycle:
     )
     assert cycle.scalar("select count(*) from invoice") == 0
 
-    # After the fix, the period is simulated again: the batch is back to simulated, its reason cleared.
+    # After the fix, a billing clerk sends it back: the sensor asks for the period's simulation again, and the batch
+    # is back to simulated, its reason cleared.
+    _decide(cycle, service.reopen_batch, batch_id=batch_id, actor="agent.facturation")
+    assert cycle.rows("select status, status_reason from billing_batch") == [("open", None)]
+    requests = cycle.sensor_requests(billing_batches_sensor)
+    assert [(request.job_name, request.partition_key) for request in requests] == [("billing_simulation", MONTH)]
     assert cycle.run("billing_simulation", MONTH).success
     assert cycle.rows("select status, status_reason from billing_batch") == [("simulated", None)]
 

@@ -101,9 +101,9 @@ def simulate() -> None:
     typer.echo(f"{len(report.stored)} batch(es) simulated, {len(report.skipped)} skipped")
 
 
-def _decide(batch_id: int, login: str, decide):
-    """Run a decision on a batch as the user ``login``: an active account whose role may approve batches and
-    whose agencies include the batch's; the decision is audited as it would be through the API."""
+def _decide(batch_id: int, login: str, decide, action: str = "billing.batches.approve"):
+    """Run a decision on a batch as the user ``login``: an active account whose role holds ``action`` (approving
+    batches unless said) and whose agencies include the batch's; the decision is audited as through the API."""
     import socket
 
     import operational_api.models  # noqa: F401
@@ -117,7 +117,7 @@ def _decide(batch_id: int, login: str, decide):
     try:
         with unit_of_work(factory) as session:
             principal = auth.principal_of_login(
-                session=session, login=login, action=Action.BILLING_APPROVE, workstation=socket.gethostname()[:60]
+                session=session, login=login, action=Action(action), workstation=socket.gethostname()[:60]
             )
             batch = service.get_batch(session=session, batch_id=batch_id, lock=True)
             principal.check_agency(batch.agency_id, f"Batch {batch_id}")
@@ -158,6 +158,22 @@ def reject(
         ),
     )
     typer.echo(f"Batch {batch} rejected: {reason}")
+
+
+@app.command()
+def reopen(
+    batch: int, actor: str = typer.Option(..., "--by", help="Who sends it back (a user allowed to open batches)")
+) -> None:
+    """Send a rejected batch back to be simulated, once the data its rejection pointed at is fixed."""
+    from operational_api.billing import service
+
+    _decide(
+        batch,
+        actor,
+        lambda session, principal, record: service.reopen_batch_by(session=session, principal=principal, batch=record),
+        action="billing.batches.write",
+    )
+    typer.echo(f"Batch {batch} is open again: the next simulation of its month computes it anew")
 
 
 @app.command()

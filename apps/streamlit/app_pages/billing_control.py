@@ -228,11 +228,14 @@ def contracts_not_billed(batch_id: int, scope: Scope, reference: str) -> None:
 
 
 def decision(batch: pd.Series) -> None:
-    """Approve a simulated batch, or reject a simulated or approved one with a reason (as the API allows), for
-    the users whose role holds the right."""
+    """Approve a simulated batch, reject a simulated or approved one with a reason, or send a rejected one back to
+    be simulated (as the API allows), for the users whose role holds the right."""
     offered = billing.available()
     if not offered["approve"][0]:
         st.info(t("api.missing", what="POST /billing/batches/{id}/approve"), icon=":material/construction:")
+        return
+    if batch["status"] in billing.REOPENABLE and offered["reopen"][0]:
+        simulate_again(batch, allowed=offered["reopen"][1])
         return
     if not (offered["approve"][1] or offered["reject"][1]):
         st.caption(t("billing.decision_not_allowed"))
@@ -259,6 +262,16 @@ def decision(batch: pd.Series) -> None:
                         lambda: billing.reject(int(batch["id"]), reason.strip()),
                         t("billing.rejected", reference=batch.get("reference")),
                     )
+
+
+def simulate_again(batch: pd.Series, allowed: bool) -> None:
+    """A rejected batch waits for its data to be fixed; then a billing clerk sends it back to be simulated."""
+    if not allowed:
+        st.caption(t("billing.reopen_not_allowed"))
+        return
+    st.subheader(t("billing.decision_title"))
+    if st.button(t("billing.reopen"), key="billing.reopen", help=t("billing.reopen_help"), icon=":material/replay:"):
+        _decide(lambda: billing.reopen(int(batch["id"])), t("billing.reopened", reference=batch.get("reference")))
 
 
 def _decide(send, done: str) -> None:

@@ -31,10 +31,13 @@ LIST = ("GET", "/billing/batches")
 CREATE = ("POST", "/billing/batches")
 APPROVE = ("POST", "/billing/batches/{id}/approve")
 REJECT = ("POST", "/billing/batches/{id}/reject")
+REOPEN = ("POST", "/billing/batches/{id}/reopen")
 STATUSES = ("open", "simulated", "rejected", "approved", "issued", "cancelled")
 # The states from which the API approves a batch, and from which it sends one back (not yet issued).
 APPROVABLE = ("simulated",)
 REJECTABLE = ("simulated", "approved")
+# The state from which a batch is sent back to be simulated, once its data is fixed.
+REOPENABLE = ("rejected",)
 API_LIMIT = 1000
 # Fields of the API's BatchOut -> columns of the screen (the names of marts.rpt_billing_batches).
 API_COLUMNS = {
@@ -245,8 +248,13 @@ def lines(bill_key: int) -> pd.DataFrame:
 
 
 def available() -> dict[str, tuple[bool, bool]]:
-    """For each decision (create, approve, reject): offered by the API, and allowed to the user."""
-    return {"create": offers(*CREATE), "approve": offers(*APPROVE), "reject": offers(*REJECT)}
+    """For each decision (create, approve, reject, reopen): offered by the API, and allowed to the user."""
+    return {
+        "create": offers(*CREATE),
+        "approve": offers(*APPROVE),
+        "reject": offers(*REJECT),
+        "reopen": offers(*REOPEN),
+    }
 
 
 def create(
@@ -278,3 +286,8 @@ def approve(batch_id: int) -> dict:
 def reject(batch_id: int, reason: str) -> dict:
     """Reject a simulated batch with the reason."""
     return call("POST", f"/billing/batches/{int(batch_id)}/reject", body={"reason": reason}).body
+
+
+def reopen(batch_id: int) -> dict:
+    """Send a rejected batch back to be simulated: it is open again until the pipeline's next simulation."""
+    return call("POST", f"/billing/batches/{int(batch_id)}/reopen").body

@@ -2,8 +2,9 @@
 
 - A batch newly opened (by the calendar, a clerk or the API) gets its period simulated.
 - A batch a user approved (API, billing-control screen, ``yeelen billing approve``) gets issued, with its e-bills
-  and SMS queued. A rejected batch waits with its reason until someone fixes the data and launches the simulation of
-  its month again (``billing_simulation`` in the Dagster UI, or ``yeelen billing simulate``).
+  and SMS queued. A rejected batch waits with its reason until the data is fixed and a billing clerk sends it back
+  (API ``POST /billing/batches/{id}/reopen``, the billing-control screen's *Relancer la simulation*, or
+  ``yeelen billing reopen``): it is open again, and simulated like a new one.
 
 Run keys carry the batch's last event, so each decision launches one run, and a batch approved again after a
 rejection is issued on that new approval.
