@@ -48,6 +48,10 @@ LOCK_OUTCOMES = {-1: "timed out", -2: "was cancelled", -3: "was chosen as a dead
 # SQL Server's errors for a value that cannot be converted to a column's type. Some of them reach pyodbc under
 # SQLSTATE 42000 (a ProgrammingError) rather than 22xxx (a DataError).
 CONVERSION_ERRORS = frozenset({220, 241, 242, 245, 248, 8114, 8115})
+# ODBC's SQL_WVARCHAR (Unicode text of a declared length), and the longest text bound with its own length: with
+# fast_executemany, a parameter the driver describes as NVARCHAR(MAX) gets a buffer sized for 2 GB on every row.
+SQL_WVARCHAR = -9
+BOUND_TEXT = 4000
 _NATIVE_CODE = re.compile(r"\((\d+)\)\s*(?:\(SQL\w+\))?\s*$")
 
 
@@ -171,6 +175,21 @@ def python_values(array: pa.Array) -> list:
     if pa.types.is_decimal(data_type) and staging_type(data_type) == "NVARCHAR(MAX)":
         return [None if value is None else format(value, "f") for value in array.to_pylist()]
     return array.to_pylist()
+
+
+def input_sizes(types: list[str], rows: list[tuple]) -> list:
+    """pyodbc's input sizes for one batch: each text column staged as NVARCHAR(MAX) bound as NVARCHAR of the batch's
+    longest value (in UTF-16 code units) when it is at most 4,000; every other column as the driver describes it."""
+    sizes: list = []
+    for position, staged in enumerate(types):
+        if staged != "NVARCHAR(MAX)":
+            sizes.append(None)
+            continue
+        longest = max(
+            (len(row[position].encode("utf-16-le")) // 2 for row in rows if row[position] is not None), default=1
+        )
+        sizes.append((SQL_WVARCHAR, max(longest, 1), 0) if longest <= BOUND_TEXT else None)
+    return sizes
 
 
 def python_rows(batch: pa.RecordBatch) -> list[tuple]:
@@ -342,7 +361,8 @@ class SqlServerDestination(SqlDestination):
         # away with a rollback, so a load that fails leaves nothing behind.
         stage = f"#ingest_stage_{uuid.uuid4().hex[:8]}"
         fields = list(reader.schema)
-        columns = ", ".join(f"{quote(field.name)} {staging_type(field.type)}" for field in fields)
+        types = [staging_type(field.type) for field in fields]
+        columns = ", ".join(f"{quote(field.name)} {staged}" for field, staged in zip(fields, types, strict=True))
         insert = (
             f"INSERT INTO {stage} ({', '.join(quote(field.name) for field in fields)}) "
             f"VALUES ({', '.join('?' for _ in fields)})"
@@ -354,7 +374,9 @@ class SqlServerDestination(SqlDestination):
             cursor.fast_executemany = True
             for batch in reader:
                 if batch.num_rows:
-                    cursor.executemany(insert, python_rows(batch))
+                    rows = python_rows(batch)
+                    cursor.setinputsizes(input_sizes(types, rows))
+                    cursor.executemany(insert, rows)
             cursor.execute(statement(stage), *parameters)
             rows = cursor.rowcount
             cursor.execute(f"DROP TABLE {stage}")

@@ -69,6 +69,7 @@ class Sent:
     parameters: tuple = ()
     rows: list[tuple] = field(default_factory=list)
     fast: bool = False
+    sizes: list | None = None  # the input sizes set before an executemany
 
 
 class FakeServer:
@@ -164,6 +165,10 @@ class FakeCursor:
         self.fast_executemany = False
         self.rowcount = -1
         self._results: list = []
+        self._sizes: list | None = None
+
+    def setinputsizes(self, sizes: list) -> None:
+        self._sizes = list(sizes)
 
     def _send(self, sent: Sent) -> None:
         self.server.sent.append(sent)
@@ -180,7 +185,7 @@ class FakeCursor:
 
     def executemany(self, sql: str, rows) -> None:
         rows = list(rows)
-        self._send(Sent("executemany", sql, rows=rows, fast=self.fast_executemany))
+        self._send(Sent("executemany", sql, rows=rows, fast=self.fast_executemany, sizes=self._sizes))
         stage = re.match(r"INSERT INTO (#\w+) ", sql).group(1)
         self.server.staged.setdefault(stage, []).extend(rows)
 
@@ -482,6 +487,10 @@ def test_arrow_batches_are_staged_batch_by_batch_with_exact_python_values(server
     )
     assert [len(sent.rows) for sent in inserts] == [2, 1]
     assert all(sent.fast for sent in inserts)
+    # Text staged as NVARCHAR(MAX) is bound with the batch's longest value (a null column: one character), not as
+    # a (MAX) parameter, which fast_executemany would size for 2 GB per row.
+    text = sqlserver.SQL_WVARCHAR
+    assert inserts[0].sizes == [None, None, (text, 41, 0), None, None, None, None, None, (text, 1, 0), (text, 1, 0)]
     assert inserts[0].rows[0] == (
         1,
         decimal.Decimal("12345678.91"),
@@ -800,3 +809,11 @@ def test_a_sqlserver_warehouse_is_opened_by_the_settings(settings: Settings, ser
     finally:
         destination.close()
     assert server.calls() == ["rollback", "close"]
+
+
+def test_text_is_bound_with_its_longest_value_up_to_4000_characters() -> None:
+    text = sqlserver.SQL_WVARCHAR
+    types = ["BIGINT", "NVARCHAR(MAX)", "NVARCHAR(MAX)", "NVARCHAR(MAX)"]
+    rows = [(1, "Mbour", "x" * 4001, "Thiès 𝄞"), (2, None, None, None)]
+    # UTF-16 code units: the clef outside the basic plane counts two.
+    assert sqlserver.input_sizes(types, rows) == [None, (text, 5, 0), None, (text, 8, 0)]
