@@ -321,6 +321,7 @@ CATALOGUE["fr"].update(
         "api.password_reused": "Choisissez un mot de passe différent de l'actuel.",
         "api.forbidden": "Votre rôle ne permet pas cette opération.",
         "api.other_agency": "Ce client ou ce document relève d'une autre agence que les vôtres.",
+        "api.unknown_round": "Aucune tournée avec ce code.",
         "api.unauthorized": "Votre session a pris fin : reconnectez-vous.",
         "api.invalid_token": "Votre session a pris fin : reconnectez-vous.",
         "api.token_expired": "Votre session a expiré : reconnectez-vous.",
@@ -714,6 +715,7 @@ CATALOGUE["fr"].update(
         "billing.reject_reason": "Motif du rejet",
         "billing.reason_required": "Donnez le motif du rejet.",
         "billing.rejected": "Lot {reference} rejeté.",
+        "billing.round_help": "Facultatif : le lot d'une tournée prend l'agence de la tournée.",
         "billing.reopen": "Relancer la simulation",
         "billing.reopen_help": "Une fois les données corrigées, le lot redevient ouvert et le prochain passage du "
         "pipeline le simule à nouveau.",
@@ -850,6 +852,7 @@ CATALOGUE["en"].update(
         "api.password_reused": "Choose a password different from the current one.",
         "api.forbidden": "Your role does not allow this operation.",
         "api.other_agency": "This customer or document belongs to another agency than yours.",
+        "api.unknown_round": "No reading round with this code.",
         "api.unauthorized": "Your session has ended: log in again.",
         "api.invalid_token": "Your session has ended: log in again.",
         "api.token_expired": "Your session has expired: log in again.",
@@ -1234,6 +1237,7 @@ CATALOGUE["en"].update(
         "billing.reject_reason": "Reason for rejecting",
         "billing.reason_required": "Give the reason for rejecting.",
         "billing.rejected": "Batch {reference} rejected.",
+        "billing.round_help": "Optional: a round's batch takes the round's agency.",
         "billing.reopen": "Simulate again",
         "billing.reopen_help": "Once the data is fixed, the batch is open again and the next pipeline run simulates "
         "it anew.",

@@ -194,3 +194,26 @@ def test_a_billing_clerk_opens_a_batch_through_the_api(published: Settings, own_
     events = api_get("/audit/events", action="billing.batch.create")
     assert [(event["actor"], event["entity_key"]) for event in events] == [("billing-clerk-dkp", str(opened[0]["id"]))]
     assert opened[0]["reference"] in list(app.dataframe[0].value["reference"]), "listed live, before any simulation"
+
+
+def test_a_billing_clerk_of_thies_opens_the_batch_of_a_round(published: Settings, own_api: str) -> None:
+    app = run_screen("billing-control", login="billing-clerk-ths")
+
+    def open_for(round_code: str) -> None:
+        next(field for field in app.date_input if field.label == "Mois facturé").set_value(dt.date(2026, 5, 1))
+        next(field for field in app.text_input if field.label == "Tournée").set_value(round_code)
+        next(button for button in app.button if button.label == "Ouvrir le lot").click().run()
+        assert_no_exception(app)
+
+    open_for("DKP-01")
+    assert [item.value for item in app.warning] == [
+        "Ce client ou ce document relève d'une autre agence que les vôtres."
+    ]
+    open_for("XX-99")
+    assert [item.value for item in app.error] == ["Aucune tournée avec ce code."]
+    open_for("THS-01")
+    opened = [batch for batch in api_get("/billing/batches") if batch["billing_month"] == "2026-05-01"]
+    assert [(batch["agency_id"], batch["reading_round_id"], batch["status"]) for batch in opened] == [(2, 3, "open")]
+    assert [item.value for item in app.success] == [
+        f"Lot {opened[0]['reference']} ouvert ; il sera simulé au prochain passage du pipeline."
+    ]

@@ -290,7 +290,8 @@ def _done_then_rerun(done: str) -> None:
 
 
 def new_batch(user: User) -> None:
-    """Open a batch on criteria (billing month, agency, category, cycle, commodity); the pipeline simulates it."""
+    """Open a batch on criteria (billing month, agency or round, category, cycle, commodity); the pipeline simulates
+    it."""
     available, allowed = billing.available()["create"]
     if not (available and allowed):
         return
@@ -315,10 +316,17 @@ def new_batch(user: User) -> None:
         )
         category = fifth.text_input(t("column.category"))
         name = sixth.text_input(t("column.batch_name"))
+        round_code = st.text_input(t("filter.round"), help=t("billing.round_help"))
         if st.form_submit_button(t("billing.create"), icon=":material/add:"):
             try:
                 created = billing.create(
-                    month, agency_code=agency, category=category, billing_cycle=cycle, commodity=commodity, name=name
+                    month,
+                    agency_code=agency,
+                    category=category,
+                    billing_cycle=cycle,
+                    commodity=commodity,
+                    name=name,
+                    round_code=round_code.strip() or None,
                 )
             except ApiProblem as problem:
                 show_refusal(problem)

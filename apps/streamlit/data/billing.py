@@ -265,11 +265,13 @@ def create(
     billing_cycle: str | None,
     commodity: str | None,
     name: str | None,
+    round_code: str | None = None,
 ) -> dict:
-    """Open a billing batch on criteria; the pipeline simulates it."""
+    """Open a billing batch on criteria; the pipeline simulates it. A round's batch takes the round's agency."""
     body = {
         "billing_month": billing_month.replace(day=1).isoformat(),
-        "agency_code": agency_code,
+        "agency_code": None if round_code else agency_code,
+        "round_code": round_code or None,
         "category": category or None,
         "billing_cycle": billing_cycle,
         "commodity": commodity,
