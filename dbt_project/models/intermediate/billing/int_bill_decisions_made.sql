@@ -165,21 +165,16 @@ limited as (
     from measured
 )
 
+-- The contract's own attributes stay in int_batch_contracts_selected (same bill_key); pricing and the draft bills
+-- read these.
 select
     bill_key,
     batch_id,
     billing_month,
     contract_id,
-    customer_id,
-    agency_id,
-    reading_round_id,
-    commodity,
     category,
-    billing_cycle,
     cycle_months,
-    payment_mode,
     subscribed_power,
-    power_unit,
     meter_type,
     period_start,
     period_end,
