@@ -1,4 +1,4 @@
-{{ config(meta={'dagster': {'asset_key': ['marts', 'fct_draft_bills']}}) }}
+{{ config(meta={'dagster': {'ref': {'name': 'fct_draft_bills'}}}) }}
 -- Every draft bill's total is the sum of its lines.
 select bills.bill_key, bills.total_minor, sum(lines.amount_minor) as lines_minor
 from {{ ref('fct_draft_bills') }} as bills

@@ -1,4 +1,4 @@
-{{ config(meta={'dagster': {'asset_key': ['marts', 'fct_disconnection_candidates']}}) }}
+{{ config(meta={'dagster': {'ref': {'name': 'fct_disconnection_candidates'}}}) }}
 -- Each agent's round is one route: its eligible contracts numbered 1..n without a gap or a repeat, and no
 -- contract kept connected on it.
 with routes as (

@@ -1,4 +1,4 @@
-{{ config(meta={'dagster': {'asset_key': ['marts', 'fct_energy_balance']}}) }}
+{{ config(meta={'dagster': {'ref': {'name': 'fct_energy_balance'}}}) }}
 -- Every balance adds up (loss = delivered - consumed = technical + non-technical), once per equipment and
 -- period, and a substation delivers exactly what its feeders delivered over the same period.
 with balances as (

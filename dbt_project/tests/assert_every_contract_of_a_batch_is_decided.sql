@@ -1,4 +1,4 @@
-{{ config(meta={'dagster': {'asset_key': ['marts', 'fct_draft_bills']}}) }}
+{{ config(meta={'dagster': {'ref': {'name': 'fct_draft_bills'}}}) }}
 -- Every contract a batch selected is billed, held or not billed, with a reason when it is not billed.
 select selected.bill_key
 from {{ ref('int_batch_contracts_selected') }} as selected

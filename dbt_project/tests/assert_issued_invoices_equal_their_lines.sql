@@ -1,4 +1,4 @@
-{{ config(meta={'dagster': {'asset_key': ['staging', 'stg_operational__invoices']}}) }}
+{{ config(meta={'dagster': {'ref': {'name': 'stg_operational__invoices'}}}) }}
 -- Every issued invoice's total is the sum of its lines.
 select invoices.invoice_id
 from {{ ref('stg_operational__invoices') }} as invoices

@@ -1,4 +1,4 @@
-{{ config(meta={'dagster': {'asset_key': ['marts', 'rpt_account_balances']}}) }}
+{{ config(meta={'dagster': {'ref': {'name': 'rpt_account_balances'}}}) }}
 -- Every account's ledger balance equals invoices minus credit notes minus payments, plus the reversals of
 -- cancelled or bounced payments, fees and adjustments, minus refunds.
 select customer_id, balance_minor

@@ -1,4 +1,4 @@
-{{ config(meta={'dagster': {'asset_key': ['intermediate', 'int_suspect_features_computed']}}) }}
+{{ config(meta={'dagster': {'ref': {'name': 'fct_consumption'}}}) }}
 -- The ranking quantiles_by builds for engines without an ordered-set aggregate (SQL Server) give the medians and
 -- upper quartiles the aggregates give, on real consumption (checked here, on the engines we run).
 with periods as (

@@ -37,8 +37,19 @@ def test_definitions_load_with_every_domain() -> None:
     assert "operational/demo_utility" not in {
         key.to_user_string() for key in pipeline.asset_layer.executable_asset_keys
     }
-    checks = {key.name for key in definitions.resolve_asset_graph().asset_check_keys}
+    check_keys = definitions.resolve_asset_graph().asset_check_keys
+    checks = {key.name for key in check_keys}
     assert any(name.startswith("unique_stg_operational__readings") for name in checks), "dbt tests are checks"
+    # The reconciliations that read several models are checks of the model they are about, not loose observations.
+    attached = {key.name: key.asset_key.to_user_string() for key in check_keys}
+    assert {
+        "assert_bill_total_equals_sum_of_lines": "marts/fct_draft_bills",
+        "assert_every_contract_of_a_batch_is_decided": "marts/fct_draft_bills",
+        "assert_issued_invoices_equal_their_lines": "staging/stg_operational__invoices",
+        "assert_ledger_balance_reconciles": "marts/rpt_account_balances",
+        "assert_energy_balance_adds_up": "marts/fct_energy_balance",
+        "assert_quantiles_rank_as_they_aggregate": "marts/fct_consumption",
+    }.items() <= attached.items()
 
 
 def test_the_code_location_loads_the_dbt_project_the_settings_name(yeelen_home, tmp_path) -> None:
