@@ -311,6 +311,28 @@ class SqlDestination:
             )
 
 
+class ServerDestination(SqlDestination):
+    """A warehouse on a server (PostgreSQL, SQL Server) reached through a DB-API connection outside autocommit:
+    the run's transaction is the connection's, and each raw table gets an index on ``updated_at``."""
+
+    _connection = None
+
+    def commit(self) -> None:
+        self._connection.commit()
+
+    def close(self) -> None:
+        if self._connection is None:
+            return
+        try:
+            self._connection.rollback()
+        finally:
+            self._connection.close()
+            self._connection = None
+
+    def after_create(self, table: RawTable) -> None:
+        self.execute(cursor_index(table))
+
+
 def open_destination(settings: Settings) -> SqlDestination:
     """Connect to the warehouse named by the settings (the run's transaction is not started yet)."""
     if settings.warehouse_engine == "duckdb":

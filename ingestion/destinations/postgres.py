@@ -14,9 +14,9 @@ import adbc_driver_manager
 import adbc_driver_postgresql.dbapi as postgres_dbapi
 import pyarrow as pa
 
-from ingestion.destinations import SqlDestination, cursor_index, quote
+from ingestion.destinations import ServerDestination, quote
 from ingestion.errors import first_line
-from ingestion.schema import Kind, RawColumn, RawTable
+from ingestion.schema import Kind, RawColumn
 from ingestion.sources import libpq_uri, parse_url
 from yeelen.errors import StoreUnavailableError
 
@@ -33,7 +33,7 @@ TYPE_NAMES = {
 ADVISORY_LOCK_KEY = 7_311_990_451
 
 
-class PostgresDestination(SqlDestination):
+class PostgresDestination(ServerDestination):
     """The PostgreSQL warehouse named by ``YEELEN_WAREHOUSE_URL``."""
 
     type_names = TYPE_NAMES
@@ -63,21 +63,6 @@ class PostgresDestination(SqlDestination):
         # The connection is not in autocommit mode: a transaction is already open; the lock waits for any other
         # run to commit, after which its rows are visible to this one.
         self.execute(f"SELECT pg_advisory_xact_lock({ADVISORY_LOCK_KEY})")
-
-    def commit(self) -> None:
-        self._connection.commit()
-
-    def close(self) -> None:
-        if self._connection is None:
-            return
-        try:
-            self._connection.rollback()
-        finally:
-            self._connection.close()
-            self._connection = None
-
-    def after_create(self, table: RawTable) -> None:
-        self.execute(cursor_index(table))
 
     def cast(self, column: RawColumn, source_type: pa.DataType) -> str:
         # PostgreSQL has no cast from BIGINT to BOOLEAN; SQLite keeps booleans as integers.

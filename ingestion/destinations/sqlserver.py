@@ -20,9 +20,9 @@ from types import ModuleType
 import pyarrow as pa
 from sqlalchemy.engine import URL
 
-from ingestion.destinations import SqlDestination, cursor_index, quote, raw_name
+from ingestion.destinations import ServerDestination, quote, raw_name
 from ingestion.errors import first_line, odbc_sqlstate
-from ingestion.schema import RAW_SCHEMA, Kind, RawTable
+from ingestion.schema import RAW_SCHEMA, Kind
 from ingestion.sources import parse_url
 from yeelen.errors import ConfigurationError, StoreUnavailableError
 
@@ -213,7 +213,7 @@ def _result(cursor) -> list[tuple]:
     return [tuple(row) for row in cursor.fetchall()]
 
 
-class SqlServerDestination(SqlDestination):
+class SqlServerDestination(ServerDestination):
     """The SQL Server warehouse named by ``YEELEN_WAREHOUSE_URL`` (``mssql+pyodbc://user:secret@server:1433/db``).
 
     ``dbapi`` is the DB-API module to connect with (pyodbc unless given); ``driver`` (unless the URL names one with
@@ -340,21 +340,6 @@ class SqlServerDestination(SqlDestination):
                 f"(sp_getapplock returned {outcome}); run again, and if it persists look for another ingestion "
                 f"holding the lock {LOCK_RESOURCE!r} in sys.dm_tran_locks."
             )
-
-    def commit(self) -> None:
-        self._connection.commit()
-
-    def close(self) -> None:
-        if self._connection is None:
-            return
-        try:
-            self._connection.rollback()
-        finally:
-            self._connection.close()
-            self._connection = None
-
-    def after_create(self, table: RawTable) -> None:
-        self.execute(cursor_index(table))
 
     def insert_stream(self, reader: pa.RecordBatchReader, statement: Callable[[str], str], parameters: tuple) -> int:
         # A local temporary table belongs to this session; created inside the run's transaction, it also goes

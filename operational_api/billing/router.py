@@ -55,6 +55,17 @@ def _batch(session, batch_id: BatchId, principal, lock: bool = False) -> Billing
     return batch
 
 
+def _decided(session, batch_id: BatchId, principal, decide, **arguments) -> BatchOut:
+    """A person's decision on a batch (approve, reject, reopen), the batch locked; a state that does not allow it
+    answers 409."""
+    batch = _batch(session, batch_id, principal, lock=True)
+    try:
+        decide(session=session, principal=principal, batch=batch, **arguments)
+    except BatchStateError as error:
+        raise ConflictError(str(error), code=error.code) from None
+    return _out(session, batch)
+
+
 @router.get("/batches", response_model=list[BatchOut], summary="Billing batches, newest month first")
 @blocking
 def list_batches(
@@ -144,12 +155,7 @@ def create_batch(body: BatchIn, session: SessionDep, principal: allowed_for(Acti
 )
 @blocking
 def approve(batch_id: BatchId, session: SessionDep, principal: allowed_for(Action.BILLING_APPROVE)) -> BatchOut:
-    batch = _batch(session, batch_id, principal, lock=True)
-    try:
-        service.approve_batch_by(session=session, principal=principal, batch=batch)
-    except BatchStateError as error:
-        raise ConflictError(str(error), code=error.code) from None
-    return _out(session, batch)
+    return _decided(session, batch_id, principal, service.approve_batch_by)
 
 
 @router.post(
@@ -162,12 +168,7 @@ def approve(batch_id: BatchId, session: SessionDep, principal: allowed_for(Actio
 def reject(
     batch_id: BatchId, body: RejectIn, session: SessionDep, principal: allowed_for(Action.BILLING_APPROVE)
 ) -> BatchOut:
-    batch = _batch(session, batch_id, principal, lock=True)
-    try:
-        service.reject_batch_by(session=session, principal=principal, batch=batch, reason=body.reason)
-    except BatchStateError as error:
-        raise ConflictError(str(error), code=error.code) from None
-    return _out(session, batch)
+    return _decided(session, batch_id, principal, service.reject_batch_by, reason=body.reason)
 
 
 @router.post(
@@ -178,12 +179,7 @@ def reject(
 )
 @blocking
 def reopen(batch_id: BatchId, session: SessionDep, principal: allowed_for(Action.BILLING_WRITE)) -> BatchOut:
-    batch = _batch(session, batch_id, principal, lock=True)
-    try:
-        service.reopen_batch_by(session=session, principal=principal, batch=batch)
-    except BatchStateError as error:
-        raise ConflictError(str(error), code=error.code) from None
-    return _out(session, batch)
+    return _decided(session, batch_id, principal, service.reopen_batch_by)
 
 
 @router.post(
