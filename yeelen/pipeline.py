@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -28,16 +30,75 @@ def prepare_dagster_home(settings: Settings) -> None:
         config.write_text("telemetry:\n  enabled: false\n", encoding="utf-8")
 
 
+class WarehouseBusyError(YeelenError):
+    """Another run holds the warehouse: one job writes it at a time."""
+
+
+@dataclass(frozen=True)
+class WarehouseRun:
+    run_id: str
+    job_name: str
+    started_at: dt.datetime | None
+
+
+def warehouse_runs_in_progress(settings: Settings) -> list[WarehouseRun]:
+    """The runs of the product's Dagster instance that hold the warehouse now (jobs tagged ``yeelen/warehouse``),
+    whoever started them: the daemon's queue, Dagster's UI or another ``yeelen`` command."""
+    import dagster as dg
+
+    from orchestration.policies import WAREHOUSE_TAGS
+
+    if not (settings.dagster_home / "dagster.yaml").exists():
+        return []
+    statuses = [dg.DagsterRunStatus.STARTING, dg.DagsterRunStatus.STARTED, dg.DagsterRunStatus.CANCELING]
+    with dg.DagsterInstance.from_config(str(settings.dagster_home)) as instance:
+        records = instance.get_run_records(filters=dg.RunsFilter(statuses=statuses, tags=WAREHOUSE_TAGS))
+    return [
+        WarehouseRun(
+            record.dagster_run.run_id,
+            record.dagster_run.job_name,
+            dt.datetime.fromtimestamp(record.start_time, dt.UTC) if record.start_time else None,
+        )
+        for record in records
+    ]
+
+
+def wait_for_the_warehouse(
+    settings: Settings, wait: bool, progress: Callable[[str], None] | None = None, poll_seconds: float = 5.0
+) -> None:
+    """Return once no other run holds the warehouse; without ``wait``, refuse at once, naming the run."""
+    announced: set[str] = set()
+    while runs := warehouse_runs_in_progress(settings):
+        run = runs[0]
+        since = f" since {run.started_at:%Y-%m-%d %H:%M} UTC" if run.started_at else ""
+        if not wait:
+            raise WarehouseBusyError(
+                f"The warehouse is in use by run {run.run_id} of {run.job_name}{since}: one job writes it at a time. "
+                "Wait for that run to finish (--wait waits for it), or start this job from Dagster's UI, where it "
+                "waits in the queue. If that run's process has ended, terminate the run in Dagster's UI."
+            )
+        if progress and run.run_id not in announced:
+            progress(f"waiting for run {run.run_id} of {run.job_name}{since} to finish ...")
+            announced.add(run.run_id)
+        time.sleep(poll_seconds)
+
+
 def run_job(
     settings: Settings,
     job_name: str = PIPELINE_JOB,
     run_config: dict | None = None,
     progress: Callable[[str], None] | None = None,
+    wait: bool = False,
 ) -> PipelineOutcome:
-    """Execute a job of the code location in this process, recorded in the product's Dagster instance."""
+    """Execute a job of the code location in this process, recorded in the product's Dagster instance.
+
+    A job that opens the warehouse starts only when no other run holds it: the daemon's queue counts this run
+    while it goes (it is in the same instance, with the same tag), and this checks the other way round.
+    """
     import dagster as dg
 
     from orchestration.definitions import defs
+    from orchestration.policies import WAREHOUSE_TAGS
     from yeelen.transform import environment_applied
 
     prepare_dagster_home(settings)
@@ -50,6 +111,8 @@ def run_job(
     with environment_applied(environment):
         definitions = defs()
         job = definitions.resolve_job_def(job_name)
+        if WAREHOUSE_TAGS.items() <= dict(job.tags).items():
+            wait_for_the_warehouse(settings, wait, progress)
         with dg.DagsterInstance.get() as instance:
             result = job.execute_in_process(instance=instance, run_config=run_config or {}, raise_on_error=False)
     failures = []
@@ -65,13 +128,16 @@ def run_job(
 
 
 def run_pipeline(
-    settings: Settings, progress: Callable[[str], None] | None = None, full_ingestion: bool = False
+    settings: Settings,
+    progress: Callable[[str], None] | None = None,
+    full_ingestion: bool = False,
+    wait: bool = False,
 ) -> PipelineOutcome:
-    """Ingest, build and publish; raise a clear error naming the failed steps."""
+    """Ingest, build and publish; raise a clear error naming the failed steps (or the run holding the warehouse)."""
     run_config: dict = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
     if full_ingestion:
         run_config["ops"] = {"raw_tables_landed": {"config": {"full": True}}}
-    outcome = run_job(settings, PIPELINE_JOB, run_config=run_config, progress=progress)
+    outcome = run_job(settings, PIPELINE_JOB, run_config=run_config, progress=progress, wait=wait)
     if not outcome.success:
         details = "\n  ".join(outcome.failures) or "see the run in Dagster's UI"
         raise YeelenError(f"The pipeline run {outcome.run_id} failed:\n  {details}")
