@@ -10,6 +10,9 @@ server), ingested into a DuckDB warehouse and built once; then one batch is open
   second), and the sum of the billing models' own execution times from dbt's run results;
 - the bare query: one DuckDB statement over the same staged readings (index differences, three progressive
   blocks, two taxes and the meter fee, grouped by contract, written to a table), timed in the same run;
+- the bare query with lines: the same bills with one line per block reached, the meter fee and each tax, the
+  bill's total summed from its lines, both tables written — like for like with the models, which write bills and
+  lines — timed in the same run and checked to give the bare query's totals;
 - the simulation's tables written alone: the draft bills and their lines that the models built, copied as they
   are into new tables (no computation at all), timed in the same run: the least any design that materialises
   the simulation can spend, beside the bare query's one narrow row per contract;
@@ -167,7 +170,21 @@ def stage_bare(end_month: str) -> dict:
         connection.execute(BARE_QUERY, {"window_start": window_start, "month_start": month, "month_end": month_end})
         seconds = time.perf_counter() - started
         bills = connection.execute("select count(*) from main.bare_bills").fetchone()[0]
+        parameters = {"window_start": window_start, "month_start": month, "month_end": month_end}
+        with_lines_started = time.perf_counter()
+        connection.execute(BARE_WITH_LINES[0], parameters)
+        connection.execute(BARE_WITH_LINES[1])
+        with_lines = time.perf_counter() - with_lines_started
+        # The same bills both ways: the lines' totals are the bare query's totals.
+        [(lines, differing)] = connection.execute(
+            "select (select count(*) from main.bare_lines), count(*) filter (where b.total is distinct from l.total) "
+            "from main.bare_bills b full join main.bare_bills_of_lines l using (contract_id)"
+        ).fetchall()
+        if differing:
+            raise RuntimeError(f"the bare query with lines disagrees with the bare query on {differing} bills")
         connection.execute("drop table main.bare_bills")
+        connection.execute("drop table main.bare_lines")
+        connection.execute("drop table main.bare_bills_of_lines")
         outputs = {}
         for table in SIMULATION_TABLES:
             [(schema,)] = connection.execute(
@@ -177,7 +194,64 @@ def stage_bare(end_month: str) -> dict:
             connection.execute(f'create table main.copy_of_simulation as select * from "{schema}"."{table}"')
             outputs[table] = time.perf_counter() - copy_started
             connection.execute("drop table main.copy_of_simulation")
-    return {"seconds": seconds, "bills": bills, "outputs_written": outputs}
+    return {
+        "seconds": seconds,
+        "bills": bills,
+        "with_lines_seconds": with_lines,
+        "with_lines_lines": lines,
+        "outputs_written": outputs,
+    }
+
+
+# The same bills with their lines, as plain as the bare query: one line per block reached, the meter fee and each
+# tax, numbered per contract, and the bill's total summed from its lines; both tables written. Beside the models,
+# which write bills and lines too, this is the like-for-like yardstick the bare query alone is not.
+BARE_WITH_LINES = (
+    """
+create or replace table main.bare_lines as
+with readings as (
+    select
+        contract_id,
+        reading_date,
+        index_value,
+        lag(index_value) over (partition by contract_id order by reading_date, reading_id) as previous_index
+    from staging.stg_operational__readings
+    where index_value is not null and reading_date >= $window_start and reading_date < $month_end
+),
+consumption as (
+    select contract_id, sum(index_value - previous_index) as kwh
+    from readings
+    where previous_index is not null and reading_date >= $month_start and index_value >= previous_index
+    group by contract_id
+),
+blocks as (
+    select contract_id, kwh, block, quantity, price, round(quantity * price) as amount
+    from consumption,
+        (values (1, 0, 150, 82.00), (2, 150, 250, 136.49), (3, 250, null, 159.36)) as grid(block, low, high, price),
+        lateral (select least(kwh, coalesce(high, kwh)) - low as quantity)
+    where kwh > low or block = 1
+),
+energy as (
+    select contract_id, sum(amount) as energy, sum(quantity * price) filter (where block = 3) as above
+    from blocks
+    group by contract_id
+),
+lines as (
+    select contract_id, block as line_number, 'energy' as kind, quantity, price as unit_price, amount from blocks
+    union all
+    select contract_id, 4, 'fee', 1, 429, 429 from energy
+    union all
+    select contract_id, 5, 'tax', energy, 0.025, round(energy * 0.025) from energy
+    union all
+    select contract_id, 6, 'tax', above, 0.18, round(above * 0.18) from energy where above > 0
+)
+select * from lines
+""",
+    """
+create or replace table main.bare_bills_of_lines as
+select contract_id, count(*) as line_count, sum(amount) as total from main.bare_lines group by contract_id
+""",
+)
 
 
 def stage_store_and_issue(batch_id: int, end_month: str) -> dict:
@@ -300,6 +374,11 @@ def main() -> None:
         f"  the simulation's tables written alone (copied as they are, no computation): {written:.2f} s "
         f"({written / bare['seconds']:.1f}x the bare query): "
         + ", ".join(f"{table} {seconds:.2f} s" for table, seconds in bare["outputs_written"].items())
+    )
+    print(
+        f"  the bare query with lines (blocks, fee and taxes as lines, bills summed from them, both written): "
+        f"{bare['with_lines_seconds']:.2f} s ({bare['with_lines_lines']:,} lines); "
+        f"models / bare query with lines {billing['models_seconds'] / bare['with_lines_seconds']:.1f}x"
     )
     for model, seconds in sorted(billing["models"].items(), key=lambda item: -item[1]):
         print(f"    {model:<40}{seconds:>8.2f} s")
