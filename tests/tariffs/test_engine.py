@@ -143,6 +143,8 @@ def test_seneau_domestic_water_per_sixty_days() -> None:
 def test_refusals_say_what_is_missing() -> None:
     with pytest.raises(TariffError, match="no amount for meter type 'mv'"):
         q("SENELEC_DPP", 10, meter_type="mv")
+    with pytest.raises(TariffError, match=r"depends on the meter type, and none was given \(one of: single_phase"):
+        q("SENELEC_DPP", 10, meter_type=None)
     with pytest.raises(TariffError, match="no version in force"):
         q("SENELEC_DPP", 10, dt.date(2024, 12, 1), dt.date(2025, 1, 15))
     with pytest.raises(TariffError, match="cannot be negative"):

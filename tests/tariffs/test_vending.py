@@ -59,6 +59,13 @@ def test_the_amount_never_exceeds_what_was_paid() -> None:
         assert sale.total_charged + sale.remainder == amount
 
 
+def test_an_amount_finer_than_the_currency_is_refused() -> None:
+    with pytest.raises(TariffError, match=r"\(5000.5 XOF\) has more decimals than XOF has \(0\)"):
+        vend(BOOK, "SENELEC_DPP", Decimal("5000.5"), DAY, meter_type="single_phase")
+    whole = vend(BOOK, "SENELEC_DPP", Decimal("5000.00"), DAY, meter_type="single_phase")
+    assert str(whole.amount_paid) == str(whole.total_charged + whole.remainder) == "5000"
+
+
 def test_a_first_purchase_below_the_fee_is_refused() -> None:
     with pytest.raises(TariffError, match="does not cover this month's fixed charges"):
         vend(BOOK, "SENELEC_DPP", Decimal(300), DAY, meter_type="single_phase")

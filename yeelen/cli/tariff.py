@@ -23,6 +23,9 @@ def _book(paths: list[Path] | None) -> TariffBook:
 
 
 def _decimal(text: str, what: str) -> Decimal:
+    """A number as typed, with a decimal point or, as written in French, a decimal comma (12,5)."""
+    if text.count(",") == 1 and "." not in text:
+        text = text.replace(",", ".")
     try:
         return Decimal(text)
     except InvalidOperation:

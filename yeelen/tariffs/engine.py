@@ -162,6 +162,10 @@ def _fixed_amount(charge: FixedCharge, meter_type: str | None, power: Decimal | 
     if charge.by == "meter_type":
         if meter_type is None or meter_type not in charge.amounts:
             known = ", ".join(sorted(charge.amounts))
+            if meter_type is None:
+                raise TariffError(
+                    f"charge {charge.code} depends on the meter type, and none was given (one of: {known})"
+                )
             raise TariffError(f"charge {charge.code} has no amount for meter type {meter_type!r} (known: {known})")
         return charge.amounts[meter_type]
     if power is None:

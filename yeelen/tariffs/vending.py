@@ -192,6 +192,14 @@ def vend(
     amount_paid = Decimal(amount_paid)
     if amount_paid <= 0:
         raise TariffError(f"the amount paid must be positive ({amount_paid})")
+    # Money is paid in the currency's own units: 5000.0 F is 5000 F, 5000.5 F cannot be paid.
+    unit_of_money = Decimal(1).scaleb(-book.precision)
+    if amount_paid != amount_paid.quantize(unit_of_money):
+        raise TariffError(
+            f"the amount paid ({amount_paid} {book.currency}) has more decimals than {book.currency} has "
+            f"({book.precision})"
+        )
+    amount_paid = amount_paid.quantize(unit_of_money)
     version, unit, code = _version_at(book, grid_code, purchase_date)
     fees = (
         _fee_lines(
