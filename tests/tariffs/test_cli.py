@@ -72,3 +72,27 @@ def test_vend_counts_the_month_earlier_purchases_across_a_block_boundary(yeelen_
     assert (later["energy"], later["total_charged"], later["remainder"]) == ("39.700", "4996", "4")
     assert _amounts(later) == {"T1": "820", "T2": "4054", "TCO": "122"}
     assert [line["quantity"] for line in later["lines"] if line["kind"] == "energy"] == ["10.000", "29.700"]
+
+
+SOCIAL = ["tariff", "quote", "--grid", "SOCIAL_DOM", "--consumption", "150", "--start", "2026-01-01"]
+
+
+def test_quote_keeps_the_social_grid_while_the_history_stays_under_its_limit(yeelen_home, capsys) -> None:
+    social = [*SOCIAL, "--end", "2026-02-01", "--meter-type", "single_phase", "--history"]
+    # SOCIAL_DOM is kept while the average of 3 periods, the billed one (150 kWh) and the 2 before it, stays at or
+    # under 150 kWh a month.
+    kept = _printed(capsys, [*social, "900:1,150:1,150:1"])
+    assert (kept["grid_code"], kept["notes"]) == ("SOCIAL_DOM", [])
+    # 150 + 150,5 + 150 = 450,5 over 3 months: 150.17 a month, over the limit. Decimal commas need ';' between
+    # periods, which the command reads as typed.
+    lost = _printed(capsys, [*social, "150:1;150,5:1"])
+    assert (lost["requested_grid"], lost["grid_code"]) == ("SOCIAL_DOM", "SENELEC_DPP")
+    assert lost["notes"] == ["SOCIAL_DOM: average over 3 periods above 150 per month, billed on SENELEC_DPP"]
+    # 150 + 149,5 + 150: 149.83 a month, kept.
+    assert _printed(capsys, [*social, "150:1;149,5:1"])["grid_code"] == "SOCIAL_DOM"
+
+    # With ',' between periods, '150,5:1' would be read as two periods, 150 and 5: refused, saying what to type.
+    assert main([*social, "150,5:1,150:1"]) == 2
+    assert "the period '150' has no ':months' while others have" in capsys.readouterr().err
+    assert main([*social, "150:x"]) == 2
+    assert "the months of '150:x' must be a whole number of months" in capsys.readouterr().err

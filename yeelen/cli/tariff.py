@@ -33,11 +33,21 @@ def _decimal(text: str, what: str) -> Decimal:
 
 
 def _history(text: str | None) -> list[tuple[Decimal, int]]:
+    """Earlier periods, 'consumption:months' separated by ',' (or by ';', which leaves the comma to decimals)."""
     if not text:
         return []
+    items = [item.strip() for item in text.split(";" if ";" in text else ",")]
     periods = []
-    for item in text.split(","):
-        consumption, _, months = item.strip().partition(":")
+    for item in items:
+        consumption, colon, months = item.partition(":")
+        if not colon and any(":" in other for other in items):
+            # '140,5:1,150:1' read with ',' between periods would be three periods: 140, 5 and 150.
+            raise InputRejectedError(
+                f"--history: the period {item!r} has no ':months' while others have; with a decimal comma, "
+                "separate the periods with ';' (e.g. '140,5:1;150:1')"
+            )
+        if (months and not months.isdigit()) or months == "0":
+            raise InputRejectedError(f"--history: the months of {item!r} must be a whole number of months")
         periods.append((_decimal(consumption, "a history consumption"), int(months or 1)))
     return periods
 
@@ -65,7 +75,9 @@ def quote(
     cycle: int = typer.Option(1, help="Months in the billing cycle (1 or 2)"),
     meter_type: str = typer.Option(None, help="single_phase, three_phase, mv or water"),
     power: str = typer.Option(None, help="Subscribed power (kVA, A, or mm for water)"),
-    history: str = typer.Option(None, help="Earlier periods for eligibility, oldest first: '140:1,150:1'"),
+    history: str = typer.Option(
+        None, help="Earlier periods for eligibility, oldest first: '140:1,150:1' (or '140,5:1;150:1')"
+    ),
     language: str = typer.Option("fr", help="fr or en"),
     book: list[Path] | None = BookOption,
 ) -> None:
