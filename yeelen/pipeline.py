@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -12,6 +13,9 @@ from yeelen.errors import YeelenError
 from yeelen.settings import Settings
 
 PIPELINE_JOB = "yeelen_pipeline"
+# A run started by a `yeelen` command names its machine and process: if that process is gone, so is the run.
+HOST_TAG = "yeelen/host"
+PID_TAG = "yeelen/pid"
 
 
 @dataclass
@@ -51,16 +55,32 @@ def warehouse_runs_in_progress(settings: Settings) -> list[WarehouseRun]:
     if not (settings.dagster_home / "dagster.yaml").exists():
         return []
     statuses = [dg.DagsterRunStatus.STARTING, dg.DagsterRunStatus.STARTED, dg.DagsterRunStatus.CANCELING]
+    runs = []
     with dg.DagsterInstance.from_config(str(settings.dagster_home)) as instance:
-        records = instance.get_run_records(filters=dg.RunsFilter(statuses=statuses, tags=WAREHOUSE_TAGS))
-    return [
-        WarehouseRun(
-            record.dagster_run.run_id,
-            record.dagster_run.job_name,
-            dt.datetime.fromtimestamp(record.start_time, dt.UTC) if record.start_time else None,
-        )
-        for record in records
-    ]
+        for record in instance.get_run_records(filters=dg.RunsFilter(statuses=statuses, tags=WAREHOUSE_TAGS)):
+            run = record.dagster_run
+            if _process_ended(run.tags):
+                # A command killed outright (kill -9, power cut) leaves its run "started": it holds nothing.
+                instance.report_run_failed(
+                    run, message=f"The process {run.tags[PID_TAG]} that ran this run has ended without finishing it."
+                )
+                continue
+            started = dt.datetime.fromtimestamp(record.start_time, dt.UTC) if record.start_time else None
+            runs.append(WarehouseRun(run.run_id, run.job_name, started))
+    return runs
+
+
+def _process_ended(tags: dict[str, str]) -> bool:
+    """Whether a run started by a `yeelen` command on this machine has lost its process."""
+    if tags.get(HOST_TAG) != socket.gethostname() or not tags.get(PID_TAG, "").isdigit():
+        return False
+    try:
+        os.kill(int(tags[PID_TAG]), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:  # alive, another user's
+        return False
+    return False
 
 
 def wait_for_the_warehouse(
@@ -75,7 +95,7 @@ def wait_for_the_warehouse(
             raise WarehouseBusyError(
                 f"The warehouse is in use by run {run.run_id} of {run.job_name}{since}: one job writes it at a time. "
                 "Wait for that run to finish (--wait waits for it), or start this job from Dagster's UI, where it "
-                "waits in the queue. If that run's process has ended, terminate the run in Dagster's UI."
+                "waits in the queue. If that run is no longer running, terminate it in Dagster's UI."
             )
         if progress and run.run_id not in announced:
             progress(f"waiting for run {run.run_id} of {run.job_name}{since} to finish ...")
@@ -114,7 +134,12 @@ def run_job(
         if WAREHOUSE_TAGS.items() <= dict(job.tags).items():
             wait_for_the_warehouse(settings, wait, progress)
         with dg.DagsterInstance.get() as instance:
-            result = job.execute_in_process(instance=instance, run_config=run_config or {}, raise_on_error=False)
+            result = job.execute_in_process(
+                instance=instance,
+                run_config=run_config or {},
+                raise_on_error=False,
+                tags={HOST_TAG: socket.gethostname(), PID_TAG: str(os.getpid())},
+            )
     failures = []
     for event in result.all_events:
         if event.event_type_value == "STEP_FAILURE":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -15,7 +16,7 @@ from orchestration.definitions import defs
 from orchestration.policies import WAREHOUSE_TAGS
 from yeelen.demo import generate
 from yeelen.launcher import load_tariffs
-from yeelen.pipeline import run_pipeline
+from yeelen.pipeline import HOST_TAG, PID_TAG, run_pipeline
 
 
 def test_definitions_load_with_every_domain() -> None:
@@ -117,3 +118,11 @@ def test_the_pipeline_runs_in_process_on_a_tiny_utility(settings) -> None:
     assert months[0] >= 3
     # A second run finds nothing new to ingest and still succeeds.
     assert run_pipeline(settings).success
+    # Both runs are in the product's instance, with the warehouse's tag (the daemon's queue counts them) and the
+    # machine and process that ran them (a run whose process is gone holds nothing).
+    with dg.DagsterInstance.from_config(str(settings.dagster_home)) as instance:
+        runs = instance.get_runs()
+    assert [run.status for run in runs] == [dg.DagsterRunStatus.SUCCESS] * 2
+    for run in runs:
+        assert WAREHOUSE_TAGS.items() <= run.tags.items()
+        assert (run.tags[HOST_TAG], run.tags[PID_TAG]) == (socket.gethostname(), str(os.getpid()))

@@ -3,6 +3,10 @@ like the queued ones (the queue counts the command's run; the command checks the
 
 from __future__ import annotations
 
+import os
+import socket
+import subprocess
+import sys
 import threading
 import time
 
@@ -12,6 +16,8 @@ import pytest
 from orchestration.policies import WAREHOUSE_TAGS
 from yeelen.cli import main
 from yeelen.pipeline import (
+    HOST_TAG,
+    PID_TAG,
     WarehouseBusyError,
     prepare_dagster_home,
     run_pipeline,
@@ -73,3 +79,33 @@ def test_waiting_for_the_warehouse_returns_when_the_holding_run_ends(settings, i
     # Said once, not at every look (the run was recorded without a start event: no start time to give).
     assert said == [f"waiting for run {holder.run_id} of yeelen_pipeline to finish ..."]
     assert warehouse_runs_in_progress(settings) == []
+
+
+def test_a_run_whose_command_was_killed_holds_nothing(settings, instance) -> None:
+    """A `yeelen` command killed outright (kill -9) leaves its run "started"; its process is gone, so is the run."""
+    ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    gone_pid = ended.stdout.strip()
+    here = socket.gethostname()
+    killed = _run(
+        instance, "yeelen_pipeline", dg.DagsterRunStatus.STARTED, {**WAREHOUSE_TAGS, HOST_TAG: here, PID_TAG: gone_pid}
+    )
+    assert warehouse_runs_in_progress(settings) == []
+    record = instance.get_run_by_id(killed.run_id)
+    assert record.status == dg.DagsterRunStatus.FAILURE
+    failures = instance.all_logs(killed.run_id, of_type=dg.DagsterEventType.RUN_FAILURE)
+    assert f"The process {gone_pid} that ran this run has ended" in failures[0].message
+
+    # A live process, or a process of another machine (which cannot be looked at from here), still holds it.
+    alive = _run(
+        instance,
+        "yeelen_pipeline",
+        dg.DagsterRunStatus.STARTED,
+        {**WAREHOUSE_TAGS, HOST_TAG: here, PID_TAG: str(os.getpid())},
+    )
+    elsewhere = _run(
+        instance,
+        "yeelen_pipeline",
+        dg.DagsterRunStatus.STARTED,
+        {**WAREHOUSE_TAGS, HOST_TAG: f"not-{here}", PID_TAG: gone_pid},
+    )
+    assert {run.run_id for run in warehouse_runs_in_progress(settings)} == {alive.run_id, elsewhere.run_id}
