@@ -48,12 +48,12 @@ class WarehouseRun:
 def warehouse_runs_in_progress(settings: Settings) -> list[WarehouseRun]:
     """The runs of the product's Dagster instance that hold the warehouse now (jobs tagged ``yeelen/warehouse``),
     whoever started them: the daemon's queue, Dagster's UI or another ``yeelen`` command."""
+    if not (settings.dagster_home / "dagster.yaml").exists():
+        return []
     import dagster as dg
 
     from orchestration.policies import WAREHOUSE_TAGS
 
-    if not (settings.dagster_home / "dagster.yaml").exists():
-        return []
     statuses = [dg.DagsterRunStatus.STARTING, dg.DagsterRunStatus.STARTED, dg.DagsterRunStatus.CANCELING]
     runs = []
     with dg.DagsterInstance.from_config(str(settings.dagster_home)) as instance:
