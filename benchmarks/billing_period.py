@@ -42,8 +42,8 @@ sys.path.insert(0, str(ROOT))
 BILLING_MODELS = "tag:billing"
 # What the billing models hand over (the simulation screens and the drafts read them).
 SIMULATION_TABLES = ("fct_draft_bills", "fct_draft_bill_lines")
-BARE_QUERY = """
-create or replace table main.bare_bills as
+# The month's consumption per contract from the staged readings: index differences, as the bare queries read it.
+CONSUMPTION_CTES = """
 with readings as (
     select
         contract_id,
@@ -59,7 +59,11 @@ consumption as (
     where previous_index is not null and reading_date >= $month_start and index_value >= previous_index
     group by contract_id
 ),
-energy as (
+"""
+BARE_QUERY = (
+    "create or replace table main.bare_bills as"
+    + CONSUMPTION_CTES
+    + """energy as (
     select
         contract_id,
         kwh,
@@ -75,6 +79,7 @@ select
     t1 + t2 + t3 + 429 + round((t1 + t2 + t3) * 0.025) + round(above * 0.18) as total
 from energy
 """
+)
 
 
 def _peak_mb() -> float:
@@ -207,24 +212,9 @@ def stage_bare(end_month: str) -> dict:
 # tax, numbered per contract, and the bill's total summed from its lines; both tables written. Beside the models,
 # which write bills and lines too, this is the like-for-like yardstick the bare query alone is not.
 BARE_WITH_LINES = (
-    """
-create or replace table main.bare_lines as
-with readings as (
-    select
-        contract_id,
-        reading_date,
-        index_value,
-        lag(index_value) over (partition by contract_id order by reading_date, reading_id) as previous_index
-    from staging.stg_operational__readings
-    where index_value is not null and reading_date >= $window_start and reading_date < $month_end
-),
-consumption as (
-    select contract_id, sum(index_value - previous_index) as kwh
-    from readings
-    where previous_index is not null and reading_date >= $month_start and index_value >= previous_index
-    group by contract_id
-),
-blocks as (
+    "create or replace table main.bare_lines as"
+    + CONSUMPTION_CTES
+    + """blocks as (
     select contract_id, kwh, block, quantity, price, round(quantity * price) as amount
     from consumption,
         (values (1, 0, 150, 82.00), (2, 150, 250, 136.49), (3, 250, null, 159.36)) as grid(block, low, high, price),
