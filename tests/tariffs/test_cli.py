@@ -45,6 +45,11 @@ def test_quote_takes_a_decimal_comma_and_refuses_what_it_cannot_price(yeelen_hom
     point = _printed(capsys, [*QUOTE, "--consumption", "150.5", "--meter-type", "single_phase"])
     assert comma == point and _amounts(comma)["T2"] == "68"
 
+    # 1,000 is a thousand in English and one in French: refused, with both ways to write it.
+    assert main([*QUOTE, "--consumption", "1,000", "--meter-type", "single_phase"]) == 2
+    assert "'1,000' reads as a thousands separator or as a decimal comma; write 1000 or 1.000" in (
+        capsys.readouterr().err
+    )
     assert main([*QUOTE, "--consumption", "151"]) == 2
     assert "REDEVANCE depends on the meter type, and none was given (one of: single_phase" in capsys.readouterr().err
     assert main([*QUOTE, "--consumption", "12,5,0", "--meter-type", "single_phase"]) == 2

@@ -25,7 +25,14 @@ def _book(paths: list[Path] | None) -> TariffBook:
 def _decimal(text: str, what: str) -> Decimal:
     """A number as typed, with a decimal point or, as written in French, a decimal comma (12,5)."""
     if text.count(",") == 1 and "." not in text:
-        text = text.replace(",", ".")
+        whole, decimals = text.split(",")
+        if len(decimals) == 3 and whole.lstrip("-").isdigit() and decimals.isdigit():
+            # 1,000 is a thousand in English and one in French: ask rather than guess.
+            raise InputRejectedError(
+                f"{what}: {text!r} reads as a thousands separator or as a decimal comma; "
+                f"write {whole}{decimals} or {whole}.{decimals}"
+            )
+        text = f"{whole}.{decimals}"
     try:
         return Decimal(text)
     except InvalidOperation:
