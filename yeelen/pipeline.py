@@ -8,6 +8,7 @@ import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from yeelen.errors import YeelenError
 from yeelen.settings import Settings
@@ -15,6 +16,7 @@ from yeelen.settings import Settings
 PIPELINE_JOB = "yeelen_pipeline"
 # A run started by a `yeelen` command names its machine and process: if that process is gone, so is the run.
 HOST_TAG = "yeelen/host"
+BOOT_TAG = "yeelen/boot"
 PID_TAG = "yeelen/pid"
 
 
@@ -62,7 +64,9 @@ def warehouse_runs_in_progress(settings: Settings) -> list[WarehouseRun]:
             if _process_ended(run.tags):
                 # A command killed outright (kill -9, power cut) leaves its run "started": it holds nothing.
                 instance.report_run_failed(
-                    run, message=f"The process {run.tags[PID_TAG]} that ran this run has ended without finishing it."
+                    run,
+                    message=f"The process {run.tags[PID_TAG]} that ran this run has ended without finishing it "
+                    "(killed, or the machine restarted).",
                 )
                 continue
             started = dt.datetime.fromtimestamp(record.start_time, dt.UTC) if record.start_time else None
@@ -70,10 +74,27 @@ def warehouse_runs_in_progress(settings: Settings) -> list[WarehouseRun]:
     return runs
 
 
+def _boot_id() -> str:
+    """The identifier of this machine's current boot (Linux), empty where there is none."""
+    try:
+        return Path("/proc/sys/kernel/random/boot_id").read_text(encoding="ascii").strip()
+    except OSError:
+        return ""
+
+
+def process_tags() -> dict[str, str]:
+    """What a run started here says of where it runs: machine, boot and process."""
+    return {HOST_TAG: socket.gethostname(), BOOT_TAG: _boot_id(), PID_TAG: str(os.getpid())}
+
+
 def _process_ended(tags: dict[str, str]) -> bool:
-    """Whether a run started by a `yeelen` command on this machine has lost its process."""
+    """Whether a run started by a `yeelen` command on this machine has lost its process: the machine restarted
+    since (a power cut), or the process is no longer there (kill -9)."""
     if tags.get(HOST_TAG) != socket.gethostname() or not tags.get(PID_TAG, "").isdigit():
-        return False
+        return False  # another machine's: it cannot be looked at from here
+    boot = _boot_id()
+    if boot and tags.get(BOOT_TAG) and tags[BOOT_TAG] != boot:
+        return True
     try:
         os.kill(int(tags[PID_TAG]), 0)
     except ProcessLookupError:
@@ -138,7 +159,7 @@ def run_job(
                 instance=instance,
                 run_config=run_config or {},
                 raise_on_error=False,
-                tags={HOST_TAG: socket.gethostname(), PID_TAG: str(os.getpid())},
+                tags=process_tags(),
             )
     failures = []
     for event in result.all_events:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -16,7 +15,7 @@ from orchestration.definitions import defs
 from orchestration.policies import WAREHOUSE_TAGS
 from yeelen.demo import generate
 from yeelen.launcher import load_tariffs
-from yeelen.pipeline import HOST_TAG, PID_TAG, run_pipeline
+from yeelen.pipeline import process_tags, run_pipeline
 
 
 def test_definitions_load_with_every_domain() -> None:
@@ -125,4 +124,5 @@ def test_the_pipeline_runs_in_process_on_a_tiny_utility(settings) -> None:
     assert [run.status for run in runs] == [dg.DagsterRunStatus.SUCCESS] * 2
     for run in runs:
         assert WAREHOUSE_TAGS.items() <= run.tags.items()
-        assert (run.tags[HOST_TAG], run.tags[PID_TAG]) == (socket.gethostname(), str(os.getpid()))
+        assert process_tags().items() <= run.tags.items()
+        assert run.tags["yeelen/pid"] == str(os.getpid())

@@ -3,8 +3,6 @@ like the queued ones (the queue counts the command's run; the command checks the
 
 from __future__ import annotations
 
-import os
-import socket
 import subprocess
 import sys
 import threading
@@ -16,10 +14,12 @@ import pytest
 from orchestration.policies import WAREHOUSE_TAGS
 from yeelen.cli import main
 from yeelen.pipeline import (
+    BOOT_TAG,
     HOST_TAG,
     PID_TAG,
     WarehouseBusyError,
     prepare_dagster_home,
+    process_tags,
     run_pipeline,
     wait_for_the_warehouse,
     warehouse_runs_in_progress,
@@ -81,31 +81,34 @@ def test_waiting_for_the_warehouse_returns_when_the_holding_run_ends(settings, i
     assert warehouse_runs_in_progress(settings) == []
 
 
-def test_a_run_whose_command_was_killed_holds_nothing(settings, instance) -> None:
-    """A `yeelen` command killed outright (kill -9) leaves its run "started"; its process is gone, so is the run."""
+def test_a_run_whose_command_was_killed_or_whose_machine_restarted_holds_nothing(settings, instance) -> None:
+    """A `yeelen` command killed outright (kill -9, a power cut) leaves its run "started": its process is gone, and
+    the next command marks the run failed instead of waiting for it."""
     ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
     gone_pid = ended.stdout.strip()
-    here = socket.gethostname()
+    here = process_tags()
     killed = _run(
-        instance, "yeelen_pipeline", dg.DagsterRunStatus.STARTED, {**WAREHOUSE_TAGS, HOST_TAG: here, PID_TAG: gone_pid}
+        instance, "yeelen_pipeline", dg.DagsterRunStatus.STARTED, {**WAREHOUSE_TAGS, **here, PID_TAG: gone_pid}
+    )
+    # The same process id, alive now, but given before the machine restarted.
+    before_restart = _run(
+        instance,
+        "billing_simulation",
+        dg.DagsterRunStatus.STARTED,
+        {**WAREHOUSE_TAGS, **here, BOOT_TAG: "an-earlier-boot"},
     )
     assert warehouse_runs_in_progress(settings) == []
-    record = instance.get_run_by_id(killed.run_id)
-    assert record.status == dg.DagsterRunStatus.FAILURE
-    failures = instance.all_logs(killed.run_id, of_type=dg.DagsterEventType.RUN_FAILURE)
-    assert f"The process {gone_pid} that ran this run has ended" in failures[0].message
+    for run in (killed, before_restart):
+        assert instance.get_run_by_id(run.run_id).status == dg.DagsterRunStatus.FAILURE
+        [failure] = instance.all_logs(run.run_id, of_type=dg.DagsterEventType.RUN_FAILURE)
+        assert f"The process {run.tags[PID_TAG]} that ran this run has ended without finishing it" in failure.message
 
     # A live process, or a process of another machine (which cannot be looked at from here), still holds it.
-    alive = _run(
-        instance,
-        "yeelen_pipeline",
-        dg.DagsterRunStatus.STARTED,
-        {**WAREHOUSE_TAGS, HOST_TAG: here, PID_TAG: str(os.getpid())},
-    )
+    alive = _run(instance, "yeelen_pipeline", dg.DagsterRunStatus.STARTED, {**WAREHOUSE_TAGS, **here})
     elsewhere = _run(
         instance,
         "yeelen_pipeline",
         dg.DagsterRunStatus.STARTED,
-        {**WAREHOUSE_TAGS, HOST_TAG: f"not-{here}", PID_TAG: gone_pid},
+        {**WAREHOUSE_TAGS, **here, HOST_TAG: f"not-{here[HOST_TAG]}", PID_TAG: gone_pid},
     )
     assert {run.run_id for run in warehouse_runs_in_progress(settings)} == {alive.run_id, elsewhere.run_id}
