@@ -59,6 +59,11 @@ def test_a_run_holding_the_warehouse_stops_the_pipeline_command_before_it_starts
 
     assert main(["pipeline", "run"]) == 2
     assert f"in use by run {holder.run_id} of billing_simulation" in capsys.readouterr().err
+    # The commands that write the warehouse outside a job take their turn too; nothing was written.
+    for command in (["ingest", "run"], ["warehouse", "publish"]):
+        assert main(command) == 2
+        assert f"in use by run {holder.run_id} of billing_simulation" in capsys.readouterr().err
+    assert not settings.warehouse_path.exists() and not settings.published_path.exists()
 
 
 def test_waiting_for_the_warehouse_returns_when_the_holding_run_ends(settings, instance) -> None:

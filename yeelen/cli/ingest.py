@@ -21,11 +21,14 @@ def run(
     full: bool = typer.Option(
         False, "--full", help="Read every row, not only those after the watermarks (after a bulk load of history)"
     ),
+    wait: bool = typer.Option(False, "--wait", help="If a pipeline run holds the warehouse, wait for it to finish"),
 ) -> None:
     """Load every table's new and changed rows into raw, in one transaction."""
     from ingestion import run_ingestion
+    from yeelen.pipeline import wait_for_the_warehouse
 
     settings = get_settings()
+    wait_for_the_warehouse(settings, wait, typer.echo)
 
     def show(message: str) -> None:
         if not quiet:

@@ -12,11 +12,14 @@ app = typer.Typer(help="Warehouse: publish the marts for the apps.", no_args_is_
 @app.command()
 def publish(
     schema: str = typer.Option("marts", help="Schema of the warehouse whose tables are published"),
+    wait: bool = typer.Option(False, "--wait", help="If a pipeline run holds the warehouse, wait for it to finish"),
 ) -> None:
     """Copy the marts into the read-only file the apps read, swapped in atomically."""
+    from yeelen.pipeline import wait_for_the_warehouse
     from yeelen.warehouse.publish import publish_marts
 
     settings = get_settings()
+    wait_for_the_warehouse(settings, wait, typer.echo)
     report = publish_marts(settings, schema=schema)
     if not report.published:
         typer.echo(f"Nothing to publish: {report.reason}.")
