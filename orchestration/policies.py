@@ -12,6 +12,11 @@ TRANSIENT = dg.RetryPolicy(max_retries=3, delay=15, backoff=dg.Backoff.EXPONENTI
 # (tag_concurrency_limits in docs/operations.md): DuckDB takes a single writer, and two dbt runs must not rebuild the
 # same tables at once. The ingestion every five minutes and the nightly refresh both fall on 02:00.
 WAREHOUSE_TAGS = {"yeelen/warehouse": "exclusive"}
+# A run that holds the warehouse longer than this is stopped by the daemon's run monitoring (docs/operations.md):
+# a run whose worker died, or that hangs, gives the others their turn instead of holding it for good. A nightly
+# refresh of a million customers takes minutes; three hours leaves room for a slow night.
+WAREHOUSE_RUN_MAX_SECONDS = 3 * 60 * 60
+WAREHOUSE_JOB_TAGS = {**WAREHOUSE_TAGS, "dagster/max_runtime": str(WAREHOUSE_RUN_MAX_SECONDS)}
 
 
 def schedule_status() -> dg.DefaultScheduleStatus:

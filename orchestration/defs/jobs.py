@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import dagster as dg
 
-from orchestration.policies import WAREHOUSE_TAGS
+from orchestration.policies import WAREHOUSE_JOB_TAGS
 
 pipeline_job = dg.define_asset_job(
     name="yeelen_pipeline",
     # The period's billing steps, the inbox and e-services run in jobs of their own (partitioned, or one file).
     selection=dg.AssetSelection.all() - dg.AssetSelection.groups("demo", "billing_cycle", "intake", "eservices"),
     description="Ingest the operational database, build every dbt model and test, publish the marts.",
-    tags=WAREHOUSE_TAGS,
+    tags=WAREHOUSE_JOB_TAGS,
 )
 
 demo_job = dg.define_asset_job(

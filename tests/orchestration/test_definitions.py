@@ -80,6 +80,9 @@ def test_every_job_that_opens_the_warehouse_queues_behind_the_others() -> None:
     definitions = defs()
     tagged = {job.name for job in definitions.jobs if WAREHOUSE_TAGS.items() <= dict(job.tags or {}).items()}
     assert tagged == {"yeelen_pipeline", "billing_simulation", "ingest_operational", "quality_checks"}
+    # Each is stopped by the daemon's run monitoring past its maximum runtime, so a dead or hung run frees the turn.
+    for name in tagged:
+        assert definitions.resolve_job_def(name).tags["dagster/max_runtime"] == str(3 * 60 * 60)
     # What they schedule at the same minute: the nightly refresh and the five-minute ingestion, both at 02:00.
     crons = {schedule.job_name: schedule.cron_schedule for schedule in definitions.schedules}
     assert crons["yeelen_pipeline"] == "0 2 * * *" and crons["ingest_operational"] == "*/5 * * * *"

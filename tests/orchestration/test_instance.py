@@ -49,6 +49,9 @@ def test_the_documented_instance_keeps_runs_and_events_in_postgresql(postgres_da
         # The queue lets one run that opens the warehouse go at a time (the jobs carry the tag, test_definitions).
         limits = instance.get_concurrency_config().run_queue_config.tag_concurrency_limits
         assert {"key": WAREHOUSE_TAG, "limit": 1} in [dict(limit) for limit in limits]
+        # The daemon stops runs past their maximum runtime (the warehouse's jobs carry one) and resumes none.
+        assert instance.run_monitoring_enabled
+        assert instance.run_monitoring_max_resume_run_attempts == 0
         result = dg.materialize([heartbeat], instance=instance)
         assert result.success
 

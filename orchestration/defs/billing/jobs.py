@@ -6,7 +6,7 @@ from orchestration.defs.billing.assets import billing_batches, billing_invoices,
 from orchestration.defs.billing.partitions import billing_months
 from orchestration.defs.eservices.assets import invoice_notifications
 from orchestration.defs.warehouse.assets import published_marts
-from orchestration.policies import WAREHOUSE_TAGS
+from orchestration.policies import WAREHOUSE_JOB_TAGS
 
 open_batches_job = dg.define_asset_job(
     name="billing_open_batches",
@@ -26,7 +26,7 @@ simulation_job = dg.define_asset_job(
     ),
     partitions_def=billing_months,
     description="Ingest, compute the period's bills (dbt), store them as drafts, run the controls.",
-    tags=WAREHOUSE_TAGS,
+    tags=WAREHOUSE_JOB_TAGS,
 )
 
 issue_job = dg.define_asset_job(

@@ -2,13 +2,13 @@
 
 import dagster as dg
 
-from orchestration.policies import WAREHOUSE_TAGS, schedule_status
+from orchestration.policies import WAREHOUSE_JOB_TAGS, schedule_status
 
 ingest_job = dg.define_asset_job(
     name="ingest_operational",
     selection=dg.AssetSelection.groups("ingestion"),
     description="Land what changed in the operational database (payments, cash, readings...) in the warehouse.",
-    tags=WAREHOUSE_TAGS,
+    tags=WAREHOUSE_JOB_TAGS,
 )
 
 ingest_schedule = dg.ScheduleDefinition(

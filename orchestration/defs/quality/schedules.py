@@ -6,7 +6,7 @@ from orchestration.defs.ingestion.checks import raw_tables_fresh
 from orchestration.defs.intake.checks import intake_health
 from orchestration.defs.transform.checks import ledger_matches_operational
 from orchestration.defs.warehouse.checks import loss_balances_complete
-from orchestration.policies import WAREHOUSE_TAGS, schedule_status
+from orchestration.policies import WAREHOUSE_JOB_TAGS, schedule_status
 
 checks_job = dg.define_asset_job(
     name="quality_checks",
@@ -14,7 +14,7 @@ checks_job = dg.define_asset_job(
         raw_tables_fresh, intake_health, ledger_matches_operational, loss_balances_complete
     ),
     description="Freshness of every source, quarantine waiting, ledger against the warehouse, energy balances.",
-    tags=WAREHOUSE_TAGS,
+    tags=WAREHOUSE_JOB_TAGS,
 )
 
 checks_schedule = dg.ScheduleDefinition(
