@@ -171,11 +171,11 @@ def stage_bare(end_month: str) -> dict:
     month_end = (month + dt.timedelta(days=32)).replace(day=1)
     window_start = (month - dt.timedelta(days=62)).replace(day=1)
     with duckdb.connect(str(settings.warehouse_path)) as connection:
+        parameters = {"window_start": window_start, "month_start": month, "month_end": month_end}
         started = time.perf_counter()
-        connection.execute(BARE_QUERY, {"window_start": window_start, "month_start": month, "month_end": month_end})
+        connection.execute(BARE_QUERY, parameters)
         seconds = time.perf_counter() - started
         bills = connection.execute("select count(*) from main.bare_bills").fetchone()[0]
-        parameters = {"window_start": window_start, "month_start": month, "month_end": month_end}
         with_lines_started = time.perf_counter()
         connection.execute(BARE_WITH_LINES[0], parameters)
         connection.execute(BARE_WITH_LINES[1])
