@@ -54,6 +54,7 @@ class Action(StrEnum):
     MM_LOOKUP = "mobile_money.bill.lookup"
     MM_NOTIFY = "mobile_money.payment.notify"
     MM_STATEMENT_IMPORT = "mobile_money.statement.import"
+    MM_STATEMENT_CORRECT = "mobile_money.statement.correct"
     MM_RECONCILE = "mobile_money.reconciliation.read"
     BILLING_READ = "billing.batches.read"
     BILLING_WRITE = "billing.batches.write"
@@ -96,6 +97,7 @@ ACTION_DESCRIPTIONS: dict[Action, str] = {
     Action.MM_LOOKUP: "Look up a bill (partner)",
     Action.MM_NOTIFY: "Notify a mobile money payment (partner)",
     Action.MM_STATEMENT_IMPORT: "Import a partner's daily statement",
+    Action.MM_STATEMENT_CORRECT: "Import a partner's corrected statement of a day (the earlier one kept)",
     Action.MM_RECONCILE: "Read the reconciliation of a partner's statement",
     Action.BILLING_READ: "List billing batches and their simulation figures",
     Action.BILLING_WRITE: "Open billing batches, and send rejected ones back to be simulated",
@@ -158,6 +160,7 @@ RIGHTS: dict[Role, frozenset[Action]] = {
             Action.DEPOSIT_READ,
             Action.SUPERVISE,
             Action.MM_STATEMENT_IMPORT,
+            Action.MM_STATEMENT_CORRECT,
             Action.MM_RECONCILE,
             Action.BILLING_READ,
             Action.BILLING_APPROVE,

@@ -49,13 +49,16 @@ class StatementExistsError(ConflictError):
 
     def __init__(self, partner: str, day: str) -> None:
         super().__init__(
-            f"A different statement of {partner} for {day} was already imported. Statements are kept as received; "
-            "contact the partner if it was corrected."
+            f"A different statement of {partner} for {day} was already imported. If the partner sent it again "
+            "corrected, a supervisor imports it as a correction, with the partner's reason; the first one is kept."
         )
 
 
 class StatementNotFoundError(NotFoundError):
     code = "unknown_statement"
 
-    def __init__(self, partner: str, day: str) -> None:
-        super().__init__(f"No statement of {partner} for {day} has been imported yet.")
+    def __init__(self, partner: str, day: str, correcting: bool = False) -> None:
+        message = f"No statement of {partner} for {day} has been imported yet."
+        if correcting:
+            message += " There is nothing to correct: import the statement itself."
+        super().__init__(message)

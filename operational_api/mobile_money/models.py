@@ -45,17 +45,28 @@ class MobileMoneyNotification(IdMixin, TimestampMixin, Base):
 
 
 class PartnerStatement(IdMixin, TimestampMixin, Base):
-    """A partner's daily statement (*relevé journalier*) as imported."""
+    """A partner's daily statement (*relevé journalier*) as imported.
+
+    A partner may send a corrected statement of a day: it is imported as the day's next revision and the earlier
+    one is kept, marked superseded. The day's statement is its revision that is not superseded.
+    """
 
     __tablename__ = "partner_statement"
-    __table_args__ = (UniqueConstraint("partner_id", "statement_date"),)
+    __table_args__ = (
+        UniqueConstraint("partner_id", "statement_date", "revision"),
+        CheckConstraint("revision >= 1", name="revision_positive"),
+    )
 
     partner_id: Mapped[int] = mapped_column(IdType, ForeignKey("payment_partner.id"))
     statement_date: Mapped[dt.date] = mapped_column(Date)
+    revision: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     checksum: Mapped[str] = mapped_column(String(64))
     line_count: Mapped[int] = mapped_column(Integer)
     total: Mapped[int] = mapped_column(BigInteger)
     imported_by: Mapped[str] = mapped_column(String(60))
+    # A correction says why the partner sent the day again; the revision it replaced is superseded at that moment.
+    correction_reason: Mapped[str | None] = mapped_column(String(200))
+    superseded_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
 
 class PartnerStatementLine(IdMixin, TimestampMixin, Base):

@@ -9,9 +9,11 @@ from fastapi import APIRouter, Body, Query, Response
 
 from operational_api.auth.dependencies import allowed_for
 from operational_api.auth.rights import Action
+from operational_api.config import Policy
 from operational_api.dependencies import PolicyDep, SessionDep, SettingsDep, blocking
 from operational_api.errors import COMMON_RESPONSES, CONFLICT, NOT_FOUND, RefusedError
 from operational_api.mobile_money import service
+from operational_api.mobile_money.models import PartnerStatement
 from operational_api.mobile_money.schemas import (
     BillOut,
     NotificationIn,
@@ -20,6 +22,7 @@ from operational_api.mobile_money.schemas import (
     ReconciliationLine,
     ReconciliationOut,
     StatementOut,
+    StatementRevision,
     Totals,
 )
 
@@ -94,10 +97,7 @@ def import_statement(
     content: Annotated[bytes, Body(media_type="text/csv", description="The statement file, UTF-8 CSV")],
     statement_date: dt.date = Query(description="Day the statement covers"),
 ) -> StatementOut:
-    if len(content) > policy.max_statement_bytes:
-        raise RefusedError(
-            f"The statement is larger than {policy.max_statement_bytes} bytes; split it.", code="statement_too_large"
-        )
+    _check_size(content, policy)
     statement, already = service.import_statement(
         session=session,
         principal=principal,
@@ -106,12 +106,57 @@ def import_statement(
         statement_date=statement_date,
         content=content,
     )
+    return _statement_out(partner_code, statement, already)
+
+
+@router.post(
+    "/partners/{partner_code}/statements/{statement_date}/corrections",
+    response_model=StatementOut,
+    responses={**NOT_FOUND, **CONFLICT},
+    summary="Import a partner's corrected statement of a day: its next revision, the earlier one kept",
+)
+@blocking
+def correct_statement(
+    partner_code: str,
+    statement_date: dt.date,
+    session: SessionDep,
+    settings: SettingsDep,
+    policy: PolicyDep,
+    principal: allowed_for(Action.MM_STATEMENT_CORRECT),
+    content: Annotated[bytes, Body(media_type="text/csv", description="The corrected statement file, UTF-8 CSV")],
+    reason: str = Query(
+        min_length=3, max_length=200, description="Why the partner sent the day again, as the partner said it"
+    ),
+) -> StatementOut:
+    _check_size(content, policy)
+    statement, already = service.correct_statement(
+        session=session,
+        principal=principal,
+        settings=settings,
+        partner_code=partner_code,
+        statement_date=statement_date,
+        content=content,
+        reason=reason.strip(),
+    )
+    return _statement_out(partner_code, statement, already)
+
+
+def _check_size(content: bytes, policy: Policy) -> None:
+    if len(content) > policy.max_statement_bytes:
+        raise RefusedError(
+            f"The statement is larger than {policy.max_statement_bytes} bytes; split it.", code="statement_too_large"
+        )
+
+
+def _statement_out(partner_code: str, statement: PartnerStatement, already: bool) -> StatementOut:
     return StatementOut(
         partner=partner_code,
         statement_date=statement.statement_date,
+        revision=statement.revision,
         line_count=statement.line_count,
         total=statement.total,
         imported_by=statement.imported_by,
+        correction_reason=statement.correction_reason,
         already_imported=already,
     )
 
@@ -130,6 +175,19 @@ def reconciliation(
     return ReconciliationOut(
         partner=partner_code,
         statement_date=statement_date,
+        revision=result.statement.revision,
+        revisions=[
+            StatementRevision(
+                revision=item.revision,
+                imported_at=item.created_at,
+                imported_by=item.imported_by,
+                line_count=item.line_count,
+                total=item.total,
+                correction_reason=item.correction_reason,
+                superseded_at=item.superseded_at,
+            )
+            for item in result.revisions
+        ],
         ours=Totals(count=result.ours[0], amount=result.ours[1]),
         theirs=Totals(count=result.theirs[0], amount=result.theirs[1]),
         matched=Totals(count=result.matched[0], amount=result.matched[1]),

@@ -80,10 +80,22 @@ class BillOut(CamelModel):
 class StatementOut(BaseModel):
     partner: str
     statement_date: dt.date
+    revision: int = Field(description="1 for the statement first imported, then one more per correction")
     line_count: int
     total: int
     imported_by: str
+    correction_reason: str | None = None
     already_imported: bool = False
+
+
+class StatementRevision(BaseModel):
+    revision: int
+    imported_at: dt.datetime
+    imported_by: str
+    line_count: int
+    total: int = Field(description="Sum of the SUCCESSFUL lines, minor units")
+    correction_reason: str | None = None
+    superseded_at: dt.datetime | None = None
 
 
 class ReconciliationLine(BaseModel):
@@ -106,6 +118,8 @@ class Totals(BaseModel):
 class ReconciliationOut(BaseModel):
     partner: str
     statement_date: dt.date
+    revision: int = Field(description="The revision of the statement reconciled: the latest")
+    revisions: list[StatementRevision] = Field(description="Every revision of the day's statement, the first first")
     ours: Totals
     theirs: Totals
     matched: Totals

@@ -322,6 +322,64 @@ def parse_statement(content: bytes, settings: Settings) -> list[dict]:
     return lines
 
 
+def current_statement(*, session: Session, partner_id: int, statement_date: dt.date) -> PartnerStatement | None:
+    """The statement of a partner's day: its latest revision, the one not superseded by a correction."""
+    return session.scalar(
+        select(PartnerStatement).where(
+            PartnerStatement.partner_id == partner_id,
+            PartnerStatement.statement_date == statement_date,
+            PartnerStatement.superseded_at.is_(None),
+        )
+    )
+
+
+def statement_revisions(*, session: Session, partner_id: int, statement_date: dt.date) -> list[PartnerStatement]:
+    """Every revision of a partner's statement of a day, the first first."""
+    return list(
+        session.scalars(
+            select(PartnerStatement)
+            .where(PartnerStatement.partner_id == partner_id, PartnerStatement.statement_date == statement_date)
+            .order_by(PartnerStatement.revision)
+        )
+    )
+
+
+def _store_statement(
+    *,
+    session: Session,
+    partner_id: int,
+    statement_date: dt.date,
+    revision: int,
+    checksum: str,
+    lines: list[dict],
+    principal: Principal,
+    reason: str | None = None,
+) -> PartnerStatement:
+    statement = PartnerStatement(
+        partner_id=partner_id,
+        statement_date=statement_date,
+        revision=revision,
+        checksum=checksum,
+        line_count=len(lines),
+        total=sum(line["amount"] for line in lines if line["status"] == "SUCCESSFUL"),
+        imported_by=principal.login,
+        correction_reason=reason,
+    )
+    session.add(statement)
+    session.flush()
+    session.add_all([PartnerStatementLine(statement_id=statement.id, **line) for line in lines])
+    return statement
+
+
+def _statement_facts(statement: PartnerStatement) -> dict:
+    return {
+        "revision": statement.revision,
+        "lines": statement.line_count,
+        "total": statement.total,
+        "checksum": statement.checksum,
+    }
+
+
 def import_statement(
     *,
     session: Session,
@@ -334,27 +392,21 @@ def import_statement(
     """Import a partner's statement of a day; the same file again is a no-op (second value True)."""
     partner = find_partner(session=session, code=partner_code)
     checksum = hashlib.sha256(content).hexdigest()
-    existing = session.scalar(
-        select(PartnerStatement).where(
-            PartnerStatement.partner_id == partner.id, PartnerStatement.statement_date == statement_date
-        )
-    )
+    existing = current_statement(session=session, partner_id=partner.id, statement_date=statement_date)
     if existing is not None:
         if existing.checksum != checksum:
             raise StatementExistsError(partner_code, statement_date.isoformat())
         return existing, True
     lines = parse_statement(content, settings)
-    statement = PartnerStatement(
+    statement = _store_statement(
+        session=session,
         partner_id=partner.id,
         statement_date=statement_date,
+        revision=1,
         checksum=checksum,
-        line_count=len(lines),
-        total=sum(line["amount"] for line in lines if line["status"] == "SUCCESSFUL"),
-        imported_by=principal.login,
+        lines=lines,
+        principal=principal,
     )
-    session.add(statement)
-    session.flush()
-    session.add_all([PartnerStatementLine(statement_id=statement.id, **line) for line in lines])
     audit.record(
         session=session,
         principal=principal,
@@ -366,8 +418,59 @@ def import_statement(
     return statement, False
 
 
+def correct_statement(
+    *,
+    session: Session,
+    principal: Principal,
+    settings: Settings,
+    partner_code: str,
+    statement_date: dt.date,
+    content: bytes,
+    reason: str,
+) -> tuple[PartnerStatement, bool]:
+    """Import the partner's corrected statement of a day as its next revision; the earlier one is kept, superseded.
+
+    The file the day already holds again is a no-op (second value True). A corrected file is checked by the same
+    rules as a first import and refused whole on a bad line, the day's statement left as it was.
+    """
+    partner = find_partner(session=session, code=partner_code)
+    checksum = hashlib.sha256(content).hexdigest()
+    existing = current_statement(session=session, partner_id=partner.id, statement_date=statement_date)
+    if existing is None:
+        raise StatementNotFoundError(partner_code, statement_date.isoformat(), correcting=True)
+    if existing.checksum == checksum:
+        return existing, True
+    lines = parse_statement(content, settings)
+    before = _statement_facts(existing)
+    # Superseded first: two corrections at once both reach the next revision number and one of them is refused.
+    existing.superseded_at = utcnow()
+    session.flush()
+    statement = _store_statement(
+        session=session,
+        partner_id=partner.id,
+        statement_date=statement_date,
+        revision=existing.revision + 1,
+        checksum=checksum,
+        lines=lines,
+        principal=principal,
+        reason=reason,
+    )
+    audit.record(
+        session=session,
+        principal=principal,
+        action="mobile_money.statement.correct",
+        entity="partner_statement",
+        entity_key=f"{partner_code}:{statement_date}",
+        before=before,
+        after=_statement_facts(statement) | {"reason": reason},
+    )
+    return statement, False
+
+
 @dataclass
 class Reconciliation:
+    statement: PartnerStatement
+    revisions: list[PartnerStatement]
     ours: tuple[int, int]
     theirs: tuple[int, int]
     matched: tuple[int, int]
@@ -385,11 +488,7 @@ def reconcile(*, session: Session, partner_code: str, statement_date: dt.date) -
     payment, which would be a fault). Theirs: the statement's lines. Both keyed on ``referenceId``.
     """
     partner = find_partner(session=session, code=partner_code)
-    statement = session.scalar(
-        select(PartnerStatement).where(
-            PartnerStatement.partner_id == partner.id, PartnerStatement.statement_date == statement_date
-        )
-    )
+    statement = current_statement(session=session, partner_id=partner.id, statement_date=statement_date)
     if statement is None:
         raise StatementNotFoundError(partner_code, statement_date.isoformat())
     theirs = {
@@ -433,7 +532,8 @@ def reconcile(*, session: Session, partner_code: str, statement_date: dt.date) -
             "business_date": day,
         }
 
-    result = Reconciliation((0, 0), (0, 0), (0, 0), [], [], [], [], [])
+    revisions = statement_revisions(session=session, partner_id=partner.id, statement_date=statement_date)
+    result = Reconciliation(statement, revisions, (0, 0), (0, 0), (0, 0), [], [], [], [], [])
     successful_theirs = [item for item in theirs.values() if item.status == "SUCCESSFUL"]
     result.theirs = (len(successful_theirs), sum(item.amount for item in successful_theirs))
     result.ours = (len(ours), sum(notification.amount for notification, _, _ in ours.values()))

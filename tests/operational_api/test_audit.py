@@ -40,6 +40,23 @@ def cheque_payment(client: TestClient, world: World) -> str:
     return client.post("/cashdesk/payments", json=body, headers=world.headers()).json()["receipt_number"]
 
 
+STATEMENT_HEADER = b"transaction_date,reference_id,financial_transaction_id,external_id,amount,currency,status\n"
+
+
+def corrected_statement(client: TestClient, world: World):
+    """A day's statement imported empty, then corrected with the transaction the partner settled late."""
+    headers = h(world, "supervisor") | {"Content-Type": "text/csv"}
+    path = "/mobile-money/partners/MTN_MOMO/statements"
+    first = client.post(path, params={"statement_date": "2026-03-02"}, content=STATEMENT_HEADER, headers=headers)
+    assert first.status_code == 200, first.text
+    return client.post(
+        f"{path}/2026-03-02/corrections",
+        params={"reason": "Transaction settled late"},
+        content=STATEMENT_HEADER + b"2026-03-02T10:00:00Z,ref-late-0001,FT1,C0000001,1000,XOF,SUCCESSFUL\n",
+        headers=headers,
+    )
+
+
 def bounced_bar(client: TestClient, world: World) -> int:
     receipt = cheque_payment(client, world)
     return client.post(f"/cashdesk/payments/{receipt}/bounce", json={}, headers=world.headers("supervisor")).json()[
@@ -252,6 +269,10 @@ WRITES: dict[tuple[str, str], Write] = {
             headers=h(w, "supervisor") | {"Content-Type": "text/csv"},
         ),
         "mobile_money.statement.import",
+    ),
+    ("POST", "/mobile-money/partners/{partner_code}/statements/{statement_date}/corrections"): lambda c, w: (
+        corrected_statement(c, w),
+        "mobile_money.statement.correct",
     ),
     ("POST", "/billing/batches"): lambda c, w: (
         c.post(

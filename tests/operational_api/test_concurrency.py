@@ -164,3 +164,34 @@ def test_campaigns_created_at_once_get_distinct_references(live) -> None:
     references = sorted(response.json()["reference"] for response in responses)
     month = references[0][: len("CP-YYYYMM")]
     assert references == [f"{month}-{number:04d}" for number in range(1, 9)]
+
+
+def test_corrections_of_a_statement_sent_at_once_leave_one_current_revision(live) -> None:
+    world, url = live
+    header = "transaction_date,reference_id,financial_transaction_id,external_id,amount,currency,status\n"
+    headers = world.headers("supervisor") | {"Content-Type": "text/csv"}
+    path = "/mobile-money/partners/MTN_MOMO/statements"
+    with httpx2.Client(base_url=url, timeout=60, headers=headers) as client:
+        first = client.post(path, params={"statement_date": "2026-03-01"}, content=header.encode())
+        assert first.status_code == 200, first.text
+
+    def correct(index: int):
+        content = (
+            header + f"2026-03-01T10:00:00Z,ref-late-{index:04d},FT{index},C0000001,{1_000 + index},XOF,SUCCESSFUL\n"
+        )
+        with httpx2.Client(base_url=url, timeout=60, headers=headers) as client:
+            return client.post(
+                f"{path}/2026-03-01/corrections", params={"reason": f"Correction {index}"}, content=content.encode()
+            )
+
+    responses = at_once(6, correct)
+    statuses = Counter(response.status_code for response in responses)
+    # Each correction is applied after the one before it, or refused as a concurrent change: never two current.
+    assert set(statuses) <= {200, 409} and statuses[200] >= 1, [response.text for response in responses]
+    assert all(response.json()["code"] == "conflict" for response in responses if response.status_code == 409)
+    revisions = world.rows("select revision, superseded_at is null, total from partner_statement order by revision")
+    assert [revision for revision, _, _ in revisions] == list(range(1, statuses[200] + 2))
+    assert [current for _, current, _ in revisions] == [False] * statuses[200] + [True]
+    applied = sorted(response.json()["revision"] for response in responses if response.status_code == 200)
+    assert applied == list(range(2, statuses[200] + 2))
+    assert world.scalar("select count(*) from partner_statement_line") == statuses[200]

@@ -167,6 +167,82 @@ def test_statement_import_and_reconciliation(world: World, client: TestClient) -
     assert report["missing_on_their_side"][0]["receipt_number"].startswith("M")
 
 
+def test_a_corrected_statement_becomes_the_days_next_revision_and_the_first_is_kept(
+    world: World, client: TestClient
+) -> None:
+    world.invoice(total=100_000)
+    today = dt.datetime.now(dt.UTC).date()
+    for reference, amount in (("ref-early-001", "1000"), ("ref-late-0001", "2000")):
+        assert notify(client, world, notification(amount=amount, referenceId=reference)).status_code == 200
+    moment = f"{today}T10:00:00Z"
+    first = HEADER + statement_line(moment, "ref-early-001", "1000")
+    corrected = first + statement_line(moment, "ref-late-0001", "2000")
+    headers = world.headers("supervisor") | {"Content-Type": "text/csv"}
+    path = "/mobile-money/partners/MTN_MOMO/statements"
+    corrections = f"{path}/{today}/corrections"
+    reason = "Transaction ref-late-0001 réglée en retard"
+    imported = client.post(path, params={"statement_date": str(today)}, content=first.encode(), headers=headers)
+    assert (imported.status_code, imported.json()["revision"]) == (200, 1), imported.text
+    # A different file through the import is refused and says how a correction is made.
+    refused = client.post(path, params={"statement_date": str(today)}, content=corrected.encode(), headers=headers)
+    assert refused.status_code == 409 and refused.json()["code"] == "statement_exists"
+    assert "correction" in refused.json()["message"]
+    report = client.get(f"{path}/{today}/reconciliation", headers=headers).json()
+    assert report["revision"] == 1
+    assert [line["reference_id"] for line in report["missing_on_their_side"]] == ["ref-late-0001"]
+
+    # Only a supervisor corrects, always with the partner's reason, and a bad file changes nothing.
+    engineer = world.headers("data_engineer") | {"Content-Type": "text/csv"}
+    denied = client.post(corrections, params={"reason": reason}, content=corrected.encode(), headers=engineer)
+    assert denied.status_code == 403
+    no_reason = client.post(corrections, content=corrected.encode(), headers=headers)
+    assert no_reason.status_code == 422 and no_reason.json()["code"] == "validation_error"
+    bad = first + statement_line(moment, "ref-late-0001", "20.5")
+    rejected = client.post(corrections, params={"reason": reason}, content=bad.encode(), headers=headers)
+    assert rejected.status_code == 422 and rejected.json()["code"] == "statement_rejected"
+    assert "line 3: The amount" in rejected.json()["message"]
+    assert world.scalar("select count(*) from partner_statement") == 1
+
+    done = client.post(corrections, params={"reason": reason}, content=corrected.encode(), headers=headers)
+    assert done.status_code == 200, done.text
+    body = done.json()
+    assert (body["revision"], body["line_count"], body["total"], body["correction_reason"]) == (2, 2, 3_000, reason)
+    assert body["already_imported"] is False
+    again = client.post(corrections, params={"reason": reason}, content=corrected.encode(), headers=headers).json()
+    assert (again["revision"], again["already_imported"]) == (2, True)
+    # The day's statement is now the correction: importing it again is a no-op, the superseded file is refused.
+    replay = client.post(path, params={"statement_date": str(today)}, content=corrected.encode(), headers=headers)
+    assert (replay.json()["revision"], replay.json()["already_imported"]) == (2, True)
+    old = client.post(path, params={"statement_date": str(today)}, content=first.encode(), headers=headers)
+    assert old.status_code == 409
+
+    report = client.get(f"{path}/{today}/reconciliation", headers=world.headers("manager")).json()
+    assert report["revision"] == 2
+    assert report["matched"] == {"count": 2, "amount": 3_000} and report["missing_on_their_side"] == []
+    first_revision, second_revision = report["revisions"]
+    assert (first_revision["revision"], first_revision["line_count"], first_revision["total"]) == (1, 1, 1_000)
+    assert first_revision["superseded_at"] is not None and first_revision["correction_reason"] is None
+    assert (second_revision["revision"], second_revision["superseded_at"]) == (2, None)
+    assert second_revision["imported_by"] == "supervisor" and second_revision["correction_reason"] == reason
+    # The first revision's lines are kept as received.
+    assert world.scalar("select count(*) from partner_statement_line") == 3
+    events = client.get(
+        "/audit/events", params={"entity_key": f"MTN_MOMO:{today}"}, headers=world.headers("admin")
+    ).json()
+    correction = next(event for event in events if event["action"] == "mobile_money.statement.correct")
+    assert (correction["before"]["revision"], correction["before"]["total"]) == (1, 1_000)
+    assert (correction["after"]["revision"], correction["after"]["reason"]) == (2, reason)
+
+    nothing = client.post(
+        f"{path}/{today - dt.timedelta(days=1)}/corrections",
+        params={"reason": reason},
+        content=corrected.encode(),
+        headers=headers,
+    )
+    assert nothing.status_code == 404 and nothing.json()["code"] == "unknown_statement"
+    assert "nothing to correct" in nothing.json()["message"]
+
+
 def test_a_bad_statement_is_refused_whole_with_line_numbers(world: World, client: TestClient) -> None:
     headers = world.headers("supervisor") | {"Content-Type": "text/csv"}
     path = "/mobile-money/partners/MTN_MOMO/statements"

@@ -26,7 +26,7 @@ from operational_api.auth.principal import Principal
 from operational_api.auth.rights import Role
 from operational_api.errors import ApiError
 from operational_api.mobile_money import service as mobile_money
-from operational_api.mobile_money.models import PartnerStatement, PartnerStatementLine
+from operational_api.mobile_money.models import PartnerStatementLine
 from yeelen.intake.files import UnreadableFileError
 from yeelen.intake.kind import LoadContext, LoadResult
 from yeelen.settings import Settings
@@ -76,15 +76,12 @@ class MobileMoneyStatementKind:
             partner = mobile_money.find_partner(session=session, code=partner_code)
         except ApiError as error:
             raise UnreadableFileError(f"{context.file_name}: {error.message}") from None
-        statement = session.scalar(
-            select(PartnerStatement).where(
-                PartnerStatement.partner_id == partner.id, PartnerStatement.statement_date == day
-            )
-        )
+        statement = mobile_money.current_statement(session=session, partner_id=partner.id, statement_date=day)
         if statement is not None and not context.replay:
             raise UnreadableFileError(
                 f"a statement of {partner_code} for {day} was already imported; statements are kept as received "
-                "(ask the partner what changed, then drop only the missing lines in a file of their own)"
+                "(a corrected statement from the partner is imported by a supervisor as a correction, "
+                f"POST /mobile-money/partners/{partner_code}/statements/{day}/corrections, with the partner's reason)"
             )
         result = LoadResult()
         good: list[dict] = []
