@@ -108,7 +108,7 @@ class Invoice(IdMixin, TimestampMixin, Base):
     is_estimated: Mapped[bool] = mapped_column(Boolean, default=False)
     grid_code: Mapped[str | None] = mapped_column(String(30))
     issue_date: Mapped[dt.date] = mapped_column(Date)
-    due_date: Mapped[dt.date] = mapped_column(Date, index=True)
+    due_date: Mapped[dt.date] = mapped_column(Date)
     currency: Mapped[str] = mapped_column(String(3))
     total: Mapped[int] = mapped_column(BigInteger)
     corrects_invoice_id: Mapped[int | None] = mapped_column(IdType, ForeignKey("invoice.id"))

@@ -6,7 +6,7 @@ the revision it replaces is kept, marked superseded. The statements already impo
 
 Revision ID: 0009
 Revises: 0008
-Create Date: 2026-11-29 09:45:00
+Create Date: 2026-11-29 09:10:00
 """
 
 from __future__ import annotations
