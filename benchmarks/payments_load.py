@@ -249,12 +249,21 @@ def client_process(port: int, plan: dict, threads: int, seconds: float, warmup: 
             for status, count in mine_statuses.items():
                 statuses[status] = statuses.get(status, 0) + count
 
+    def process_cpu() -> float:
+        times = os.times()
+        return times.user + times.system
+
     pool = [threading.Thread(target=worker, args=(slot,)) for slot in plan["slots"]]
     for thread in pool:
         thread.start()
+    # The generator's own CPU over the measured window: what it takes from the cores the server shares.
+    time.sleep(max(0.0, measure_from - time.time()))
+    cpu_from = process_cpu()
+    time.sleep(max(0.0, stop_at - time.time()))
+    cpu_used = process_cpu() - cpu_from
     for thread in pool:
         thread.join()
-    queue.put({"latencies": latencies, "statuses": statuses, "receipts": receipts})
+    queue.put({"latencies": latencies, "statuses": statuses, "receipts": receipts, "cpu_seconds": cpu_used})
 
 
 def _cpu_seconds(pid: int) -> float:
@@ -430,6 +439,9 @@ def run_engine(engine: str, args: argparse.Namespace, clients: int, threads: int
         "database_cpu_ms_per_payment": round(1000 * cpu["database"] / (ok * cpu["seconds"] / args.seconds), 2)
         if ok and cpu.get("database")
         else None,
+        "load_generator_cpu_ms_per_payment": round(1000 * sum(outcome["cpu_seconds"] for outcome in outcomes) / ok, 2)
+        if ok
+        else None,
         "checks": checks,
     }
     if admin is not None:
@@ -465,9 +477,9 @@ def main() -> None:
     print()
     print(
         "| Engine | Server workers | Connections | Payments/s | p50 (ms) | p99 (ms) | Server CPU ms/payment "
-        "| Database CPU ms/payment | Statuses | Checks |"
+        "| Database CPU ms/payment | Load generator CPU ms/payment | Statuses | Checks |"
     )
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---|---|")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|")
     for item in results:
         checks = item["checks"]
         good = checks["all_present_once"] and checks["gapless_series"] and checks["ledger_balanced"]
@@ -475,7 +487,8 @@ def main() -> None:
         print(
             f"| {item['engine']} | {item['server_workers']} | {item['connections']} | {item['payments_per_second']} | "
             f"{item['p50_ms']} | {item['p99_ms']} | {item['server_cpu_ms_per_payment']} | "
-            f"{item['database_cpu_ms_per_payment'] or '-'} | {item['statuses']} | {'ok' if good else checks} |"
+            f"{item['database_cpu_ms_per_payment'] or '-'} | {item['load_generator_cpu_ms_per_payment']} | "
+            f"{item['statuses']} | {'ok' if good else checks} |"
         )
     args.output.parent.mkdir(parents=True, exist_ok=True)
     document = {
