@@ -6,14 +6,15 @@ import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Query, Response
+from sqlalchemy.orm import Session
 
 from operational_api.auth.dependencies import allowed_for
+from operational_api.auth.principal import Principal
 from operational_api.auth.rights import Action
 from operational_api.config import Policy
 from operational_api.dependencies import PolicyDep, SessionDep, SettingsDep, blocking
 from operational_api.errors import COMMON_RESPONSES, CONFLICT, NOT_FOUND, RefusedError
 from operational_api.mobile_money import service
-from operational_api.mobile_money.models import PartnerStatement
 from operational_api.mobile_money.schemas import (
     BillOut,
     NotificationIn,
@@ -25,6 +26,7 @@ from operational_api.mobile_money.schemas import (
     StatementRevision,
     Totals,
 )
+from yeelen.settings import Settings
 
 router = APIRouter(prefix="/mobile-money", tags=["mobile money"], responses=COMMON_RESPONSES)
 
@@ -97,16 +99,7 @@ def import_statement(
     content: Annotated[bytes, Body(media_type="text/csv", description="The statement file, UTF-8 CSV")],
     statement_date: dt.date = Query(description="Day the statement covers"),
 ) -> StatementOut:
-    _check_size(content, policy)
-    statement, already = service.import_statement(
-        session=session,
-        principal=principal,
-        settings=settings,
-        partner_code=partner_code,
-        statement_date=statement_date,
-        content=content,
-    )
-    return _statement_out(partner_code, statement, already)
+    return _import(session, principal, settings, policy, partner_code, statement_date, content, None)
 
 
 @router.post(
@@ -128,27 +121,32 @@ def correct_statement(
         min_length=3, max_length=200, description="Why the partner sent the day again, as the partner said it"
     ),
 ) -> StatementOut:
-    _check_size(content, policy)
-    statement, already = service.correct_statement(
+    return _import(session, principal, settings, policy, partner_code, statement_date, content, reason.strip())
+
+
+def _import(
+    session: Session,
+    principal: Principal,
+    settings: Settings,
+    policy: Policy,
+    partner_code: str,
+    statement_date: dt.date,
+    content: bytes,
+    correction_reason: str | None,
+) -> StatementOut:
+    if len(content) > policy.max_statement_bytes:
+        raise RefusedError(
+            f"The statement is larger than {policy.max_statement_bytes} bytes; split it.", code="statement_too_large"
+        )
+    statement, already = service.import_statement(
         session=session,
         principal=principal,
         settings=settings,
         partner_code=partner_code,
         statement_date=statement_date,
         content=content,
-        reason=reason.strip(),
+        correction_reason=correction_reason,
     )
-    return _statement_out(partner_code, statement, already)
-
-
-def _check_size(content: bytes, policy: Policy) -> None:
-    if len(content) > policy.max_statement_bytes:
-        raise RefusedError(
-            f"The statement is larger than {policy.max_statement_bytes} bytes; split it.", code="statement_too_large"
-        )
-
-
-def _statement_out(partner_code: str, statement: PartnerStatement, already: bool) -> StatementOut:
     return StatementOut(
         partner=partner_code,
         statement_date=statement.statement_date,

@@ -344,33 +344,6 @@ def statement_revisions(*, session: Session, partner_id: int, statement_date: dt
     )
 
 
-def _store_statement(
-    *,
-    session: Session,
-    partner_id: int,
-    statement_date: dt.date,
-    revision: int,
-    checksum: str,
-    lines: list[dict],
-    principal: Principal,
-    reason: str | None = None,
-) -> PartnerStatement:
-    statement = PartnerStatement(
-        partner_id=partner_id,
-        statement_date=statement_date,
-        revision=revision,
-        checksum=checksum,
-        line_count=len(lines),
-        total=sum(line["amount"] for line in lines if line["status"] == "SUCCESSFUL"),
-        imported_by=principal.login,
-        correction_reason=reason,
-    )
-    session.add(statement)
-    session.flush()
-    session.add_all([PartnerStatementLine(statement_id=statement.id, **line) for line in lines])
-    return statement
-
-
 def _statement_facts(statement: PartnerStatement) -> dict:
     return {
         "revision": statement.revision,
@@ -388,81 +361,51 @@ def import_statement(
     partner_code: str,
     statement_date: dt.date,
     content: bytes,
+    correction_reason: str | None = None,
 ) -> tuple[PartnerStatement, bool]:
-    """Import a partner's statement of a day; the same file again is a no-op (second value True)."""
-    partner = find_partner(session=session, code=partner_code)
-    checksum = hashlib.sha256(content).hexdigest()
-    existing = current_statement(session=session, partner_id=partner.id, statement_date=statement_date)
-    if existing is not None:
-        if existing.checksum != checksum:
-            raise StatementExistsError(partner_code, statement_date.isoformat())
-        return existing, True
-    lines = parse_statement(content, settings)
-    statement = _store_statement(
-        session=session,
-        partner_id=partner.id,
-        statement_date=statement_date,
-        revision=1,
-        checksum=checksum,
-        lines=lines,
-        principal=principal,
-    )
-    audit.record(
-        session=session,
-        principal=principal,
-        action="mobile_money.statement.import",
-        entity="partner_statement",
-        entity_key=f"{partner_code}:{statement_date}",
-        after={"lines": len(lines), "total": statement.total, "checksum": checksum},
-    )
-    return statement, False
+    """Import a partner's statement of a day, or with ``correction_reason`` its corrected statement.
 
-
-def correct_statement(
-    *,
-    session: Session,
-    principal: Principal,
-    settings: Settings,
-    partner_code: str,
-    statement_date: dt.date,
-    content: bytes,
-    reason: str,
-) -> tuple[PartnerStatement, bool]:
-    """Import the partner's corrected statement of a day as its next revision; the earlier one is kept, superseded.
-
-    The file the day already holds again is a no-op (second value True). A corrected file is checked by the same
-    rules as a first import and refused whole on a bad line, the day's statement left as it was.
+    The file the day already holds again is a no-op (second value True). A different file for a day that has a
+    statement is refused, unless it is a correction: it then becomes the day's next revision, and the revision it
+    replaces is kept, superseded. A file with a bad line is refused whole and the day's statement left as it was.
     """
     partner = find_partner(session=session, code=partner_code)
     checksum = hashlib.sha256(content).hexdigest()
     existing = current_statement(session=session, partner_id=partner.id, statement_date=statement_date)
-    if existing is None:
-        raise StatementNotFoundError(partner_code, statement_date.isoformat(), correcting=True)
-    if existing.checksum == checksum:
+    if existing is not None and existing.checksum == checksum:
         return existing, True
+    if existing is not None and correction_reason is None:
+        raise StatementExistsError(partner_code, statement_date.isoformat())
+    if existing is None and correction_reason is not None:
+        raise StatementNotFoundError(partner_code, statement_date.isoformat(), correcting=True)
     lines = parse_statement(content, settings)
-    before = _statement_facts(existing)
-    # Superseded first: two corrections at once both reach the next revision number and one of them is refused.
-    existing.superseded_at = utcnow()
-    session.flush()
-    statement = _store_statement(
-        session=session,
+    before = None
+    if existing is not None:
+        before = _statement_facts(existing)
+        # Superseded first: two corrections at once both reach the next revision number and one is refused.
+        existing.superseded_at = utcnow()
+        session.flush()
+    statement = PartnerStatement(
         partner_id=partner.id,
         statement_date=statement_date,
-        revision=existing.revision + 1,
+        revision=existing.revision + 1 if existing is not None else 1,
         checksum=checksum,
-        lines=lines,
-        principal=principal,
-        reason=reason,
+        line_count=len(lines),
+        total=sum(line["amount"] for line in lines if line["status"] == "SUCCESSFUL"),
+        imported_by=principal.login,
+        correction_reason=correction_reason,
     )
+    session.add(statement)
+    session.flush()
+    session.add_all([PartnerStatementLine(statement_id=statement.id, **line) for line in lines])
     audit.record(
         session=session,
         principal=principal,
-        action="mobile_money.statement.correct",
+        action="mobile_money.statement.correct" if existing is not None else "mobile_money.statement.import",
         entity="partner_statement",
         entity_key=f"{partner_code}:{statement_date}",
         before=before,
-        after=_statement_facts(statement) | {"reason": reason},
+        after=_statement_facts(statement) | ({"reason": correction_reason} if correction_reason else {}),
     )
     return statement, False
 
