@@ -64,8 +64,12 @@ class ApiClient:
         params: Mapping[str, object] | None = None,
         body: object | None = None,
         headers: Mapping[str, str] | None = None,
+        file: tuple[bytes, str] | None = None,
     ) -> Reply:
-        """Send one request; raise :class:`ApiProblem` for any refusal or when the API cannot be reached."""
+        """Send one request; raise :class:`ApiProblem` for any refusal or when the API cannot be reached.
+
+        ``body`` is sent as JSON; ``file`` (its bytes and media type, e.g. a partner's CSV statement) as it is.
+        """
         query = {key: _param(value) for key, value in (params or {}).items() if value is not None}
         url = f"{self.base_url}{path}" + (f"?{urllib.parse.urlencode(query, doseq=True)}" if query else "")
         sent = {"Accept": "application/json, application/pdf", "X-Workstation": WORKSTATION, **(headers or {})}
@@ -73,6 +77,8 @@ class ApiClient:
         if body is not None:
             data = json.dumps(body, default=str).encode("utf-8")
             sent["Content-Type"] = "application/json"
+        elif file is not None:
+            data, sent["Content-Type"] = file
         if token:
             sent["Authorization"] = f"Bearer {token}"
         request = urllib.request.Request(url, data=data, headers=sent, method=method)

@@ -124,11 +124,14 @@ def call(
     params: Mapping[str, object] | None = None,
     body: object | None = None,
     headers: Mapping[str, str] | None = None,
+    file: tuple[bytes, str] | None = None,
 ) -> Reply:
     """A request made as the logged-in user; writes clear the cached reads."""
     user = _required_user()
     try:
-        reply = client(api_url()).request(method, path, token=user.token, params=params, body=body, headers=headers)
+        reply = client(api_url()).request(
+            method, path, token=user.token, params=params, body=body, headers=headers, file=file
+        )
     except ApiProblem as problem:
         _end_session_if_over(problem)
         raise

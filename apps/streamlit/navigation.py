@@ -114,6 +114,16 @@ SCREENS: tuple[Screen, ...] = (
         ),
     ),
     Screen(
+        file="mobile_money.py",
+        url_path="mobile-money",
+        title_key="mm.title",
+        section_key="nav.section.customers",
+        icon=":material/phone_android:",
+        made_for=SUPERVISOR,
+        roles=frozenset({SUPERVISOR, MANAGER, ADMIN, DATA_ENGINEER}),
+        api_rights=frozenset({"admin.partners.read", "mobile_money.reconciliation.read"}),
+    ),
+    Screen(
         file="suspects_map.py",
         url_path="fraud-suspects",
         title_key="suspects.title",

@@ -159,6 +159,7 @@ RIGHTS: dict[Role, frozenset[Action]] = {
             Action.DEPOSIT_CREATE,
             Action.DEPOSIT_READ,
             Action.SUPERVISE,
+            Action.PARTNERS_READ,
             Action.MM_STATEMENT_IMPORT,
             Action.MM_STATEMENT_CORRECT,
             Action.MM_RECONCILE,
@@ -222,7 +223,14 @@ RIGHTS: dict[Role, frozenset[Action]] = {
         }
     ),
     Role.DATA_ENGINEER: frozenset(
-        {Action.SELF, Action.CUSTOMERS_READ, Action.ACCOUNTS_READ, Action.MM_STATEMENT_IMPORT, Action.MM_RECONCILE}
+        {
+            Action.SELF,
+            Action.CUSTOMERS_READ,
+            Action.ACCOUNTS_READ,
+            Action.PARTNERS_READ,
+            Action.MM_STATEMENT_IMPORT,
+            Action.MM_RECONCILE,
+        }
     ),
     Role.PARTNER: frozenset({Action.MM_LOOKUP, Action.MM_NOTIFY}),
 }

@@ -26,6 +26,8 @@ from operational_api.models import Agency, Contract, Customer, DeliveryPoint, Me
 from . import marts_fixture
 
 PASSWORD = "Yeelen-tests-2026"
+# The payment partner of the mobile money reconciliation: code, name, secret.
+PARTNER = ("MTN_MOMO", "MTN Mobile Money", "partner-secret-for-app-tests")
 FIRST_PASSWORD = "Premier-acces-2026"
 # Cheap hashing for tests only: the cost of argon2 is not what these tests are about.
 FAST_POLICY = {"argon2_time_cost": 1, "argon2_memory_kib": 64, "argon2_parallelism": 1}
@@ -198,6 +200,8 @@ def seed(url: str) -> None:
                     password=PASSWORD,
                     must_change_password=False,
                 )
+            code, name, secret = PARTNER
+            auth.create_partner(session=session, principal=SYSTEM, code=code, name=name, secret=secret)
             auth.create_user(
                 session=session,
                 policy=policy,

@@ -1,0 +1,216 @@
+"""Mobile money reconciliation: a partner's statement of a day against the payments we recorded (matched, missing on
+either side, amounts or statuses that differ, recorded another day), its revisions, and the import of the day's
+statement or of the partner's corrected statement (from the operational API, live)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+from api import ApiProblem, forget_reads
+from auth import show_refusal
+from data import mobile_money
+from data.warehouse import settings
+from i18n import format_number, format_timestamp, labels, t
+from ui import local_today, money, problems_as_messages, signed_in_user
+
+DONE_KEY = "mm.done"
+LINE_COLUMNS = {
+    "reference_id": "mm.column.reference_id",
+    "financial_transaction_id": "mm.column.financial_transaction_id",
+    "external_id": "mm.column.external_id",
+    "ours": "mm.column.ours",
+    "theirs": "mm.column.theirs",
+    "our_status": "mm.column.our_status",
+    "their_status": "mm.column.their_status",
+    "receipt_number": "column.receipt",
+    "business_date": "mm.column.business_date",
+}
+REVISION_COLUMNS = {
+    "revision": "mm.column.revision",
+    "imported_at": "mm.column.imported_at",
+    "imported_by": "mm.column.imported_by",
+    "line_count": "mm.column.lines",
+    "total": "column.total",
+    "correction_reason": "mm.column.reason",
+    "superseded_at": "mm.column.superseded_at",
+}
+
+
+def choose_statement(partners: list[dict]) -> tuple[str, dt.date]:
+    """The partner and the day of the statement (yesterday by default: a partner sends a day once it is over)."""
+    left, middle, right = st.columns([2, 2, 1])
+    codes = [partner["code"] for partner in partners]
+    names = {partner["code"]: partner["name"] for partner in partners}
+    code = left.selectbox(t("mm.partner"), codes, format_func=lambda item: f"{item} — {names[item]}", key="mm.partner")
+    day = middle.date_input(t("mm.day"), value=local_today() - dt.timedelta(days=1), format="DD/MM/YYYY", key="mm.day")
+    if right.button(t("desks.refresh"), key="mm.refresh", icon=":material/refresh:"):
+        forget_reads()
+    return code, day
+
+
+def summary(report: dict) -> None:
+    """Our side, their side, what matches and how many lines need someone's attention."""
+    to_check = sum(len(report.get(part) or []) for part in mobile_money.DIFFERENCES)
+    cards = st.columns(4)
+    for card, part in zip(cards[:3], ("ours", "theirs", "matched"), strict=True):
+        figures = report[part]
+        card.metric(t(f"mm.{part}"), money(figures["amount"]), border=True)
+        card.caption(t("mm.operations", count=format_number(figures["count"])))
+    cards[3].metric(t("mm.to_check"), format_number(to_check), border=True)
+    current = next(item for item in report["revisions"] if item["revision"] == report["revision"])
+    st.caption(
+        t(
+            "mm.revision",
+            revision=report["revision"],
+            when=_local(current["imported_at"]),
+            who=current["imported_by"],
+        )
+    )
+    if current.get("correction_reason"):
+        st.caption(t("mm.revision_reason", reason=current["correction_reason"]))
+    if not to_check:
+        st.success(t("mm.all_matched"), icon=":material/done_all:")
+
+
+def differences(report: dict) -> None:
+    """One table per kind of difference that has lines."""
+    headers = labels(LINE_COLUMNS)
+    for part in mobile_money.DIFFERENCES:
+        rows = report.get(part) or []
+        if not rows:
+            continue
+        st.subheader(t(f"mm.section.{part}", count=format_number(len(rows))))
+        frame = pd.DataFrame(rows)
+        st.dataframe(
+            frame.style.format({"ours": money, "theirs": money}, na_rep="—"),
+            hide_index=True,
+            width="stretch",
+            column_order=[name for name in headers if name in frame.columns],
+            column_config={name: st.column_config.Column(label) for name, label in headers.items()},
+            key=f"mm.{part}",
+        )
+
+
+def revisions(report: dict) -> None:
+    """The statement's revisions, when the partner corrected it."""
+    if len(report["revisions"]) < 2:
+        return
+    st.subheader(t("mm.revisions_title"))
+    frame = pd.DataFrame(report["revisions"])
+    for column in ("imported_at", "superseded_at"):
+        frame[column] = frame[column].map(_local)
+    headers = labels(REVISION_COLUMNS)
+    st.dataframe(
+        frame.style.format({"total": money}, na_rep="—"),
+        hide_index=True,
+        width="stretch",
+        column_order=list(headers),
+        column_config={name: st.column_config.Column(label) for name, label in headers.items()},
+        key="mm.revisions",
+    )
+
+
+def import_form(code: str, day: dt.date, offered: tuple[bool, bool]) -> None:
+    """The day's statement, for a day that has none yet."""
+    available, allowed = offered
+    if not available:
+        return
+    if not allowed:
+        st.caption(t("mm.import_not_allowed"))
+        return
+    with st.form("mm.import"):
+        st.subheader(t("mm.import_title"))
+        upload = st.file_uploader(t("mm.file"), type=["csv"], key="mm.import_file")
+        if st.form_submit_button(t("mm.import"), type="primary", icon=":material/upload_file:"):
+            if upload is None:
+                st.warning(t("mm.file_required"))
+                return
+            _send(
+                lambda: mobile_money.import_statement(code, day, upload.getvalue()),
+                lambda answer: t(
+                    "mm.imported",
+                    partner=code,
+                    day=day.strftime("%d/%m/%Y"),
+                    lines=format_number(answer["line_count"]),
+                    amount=money(answer["total"]),
+                ),
+            )
+
+
+def correction_form(code: str, day: dt.date, offered: tuple[bool, bool]) -> None:
+    """The partner's corrected statement of the day: its next revision."""
+    available, allowed = offered
+    if not available:
+        return
+    if not allowed:
+        st.caption(t("mm.correct_not_allowed"))
+        return
+    with st.expander(t("mm.correct_title"), icon=":material/edit_document:"), st.form("mm.correct"):
+        st.caption(t("mm.correct_help"))
+        upload = st.file_uploader(t("mm.file"), type=["csv"], key="mm.correct_file")
+        reason = st.text_input(t("mm.reason"), max_chars=200, key="mm.reason")
+        if st.form_submit_button(t("mm.correct"), icon=":material/upload_file:"):
+            if upload is None:
+                st.warning(t("mm.file_required"))
+                return
+            if len(reason.strip()) < 3:
+                st.warning(t("mm.reason_required"))
+                return
+            _send(
+                lambda: mobile_money.correct_statement(code, day, upload.getvalue(), reason.strip()),
+                lambda answer: t(
+                    "mm.corrected",
+                    revision=answer["revision"],
+                    lines=format_number(answer["line_count"]),
+                    amount=money(answer["total"]),
+                ),
+            )
+
+
+def _send(send, said) -> None:
+    try:
+        answer = send()
+    except ApiProblem as problem:
+        show_refusal(problem)
+        return
+    st.session_state[DONE_KEY] = t("mm.already_imported") if answer.get("already_imported") else said(answer)
+    st.rerun()
+
+
+def _local(moment: object) -> str:
+    if moment is None or pd.isna(moment):
+        return "—"
+    instant = pd.Timestamp(moment)
+    if instant.tzinfo is None:
+        instant = instant.tz_localize("UTC")
+    return format_timestamp(instant.tz_convert(settings().timezone).to_pydatetime())
+
+
+user = signed_in_user()
+st.title(t("mm.title"))
+st.caption(t("mm.caption"))
+if done := st.session_state.pop(DONE_KEY, None):
+    st.success(done, icon=":material/task_alt:")
+
+with problems_as_messages():
+    offered = mobile_money.available()
+    available, allowed = offered["partners"]
+    if not (available and allowed):
+        st.info(t("mm.partners_not_allowed"))
+        st.stop()
+    partners = mobile_money.partners()
+    if not partners:
+        st.info(t("mm.no_partner"))
+        st.stop()
+    code, day = choose_statement(partners)
+    report = mobile_money.reconciliation(code, day)
+    if report is None:
+        st.info(t("mm.no_statement", partner=code, day=day.strftime("%d/%m/%Y")))
+        import_form(code, day, offered["import"])
+    else:
+        summary(report)
+        differences(report)
+        revisions(report)
+        correction_form(code, day, offered["correct"])
