@@ -11,10 +11,12 @@ from sqlalchemy.orm import Session
 from operational_api.auth.dependencies import allowed_for
 from operational_api.auth.principal import Principal
 from operational_api.auth.rights import Action
+from operational_api.cashdesk.service import business_date
 from operational_api.config import Policy
 from operational_api.dependencies import PolicyDep, SessionDep, SettingsDep, blocking
 from operational_api.errors import COMMON_RESPONSES, CONFLICT, NOT_FOUND, RefusedError
 from operational_api.mobile_money import service
+from operational_api.mobile_money.models import PartnerStatement
 from operational_api.mobile_money.schemas import (
     BillOut,
     NotificationIn,
@@ -22,11 +24,15 @@ from operational_api.mobile_money.schemas import (
     OpenInvoiceOut,
     ReconciliationLine,
     ReconciliationOut,
+    StatementDay,
     StatementOut,
     StatementRevision,
     Totals,
 )
 from yeelen.settings import Settings
+
+# The period a partner's statements are listed for when none is given.
+RECENT_DAYS = dt.timedelta(days=31)
 
 router = APIRouter(prefix="/mobile-money", tags=["mobile money"], responses=COMMON_RESPONSES)
 
@@ -81,6 +87,30 @@ def notify(
     if replayed:
         response.headers["Idempotent-Replay"] = "true"
     return answer
+
+
+@router.get(
+    "/partners/{partner_code}/statements",
+    response_model=list[StatementDay],
+    responses=NOT_FOUND,
+    summary="A partner's statements of a period (each day's latest revision), the latest day first",
+)
+@blocking
+def list_statements(
+    partner_code: str,
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: allowed_for(Action.MM_RECONCILE),
+    start: dt.date | None = Query(default=None, description="First day (default: 31 days before the end)"),
+    end: dt.date | None = Query(default=None, description="Day after the last one, excluded (default: tomorrow)"),
+) -> list[StatementDay]:
+    end = end or business_date(settings) + dt.timedelta(days=1)
+    if start is None:
+        start = end - RECENT_DAYS if end > dt.date.min + RECENT_DAYS else dt.date.min
+    return [
+        StatementDay(statement_date=item.statement_date, **_revision(item).model_dump())
+        for item in service.list_statements(session=session, partner_code=partner_code, start=start, end=end)
+    ]
 
 
 @router.post(
@@ -174,18 +204,7 @@ def reconciliation(
         partner=partner_code,
         statement_date=statement_date,
         revision=result.statement.revision,
-        revisions=[
-            StatementRevision(
-                revision=item.revision,
-                imported_at=item.created_at,
-                imported_by=item.imported_by,
-                line_count=item.line_count,
-                total=item.total,
-                correction_reason=item.correction_reason,
-                superseded_at=item.superseded_at,
-            )
-            for item in result.revisions
-        ],
+        revisions=[_revision(item) for item in result.revisions],
         ours=Totals(count=result.ours[0], amount=result.ours[1]),
         theirs=Totals(count=result.theirs[0], amount=result.theirs[1]),
         matched=Totals(count=result.matched[0], amount=result.matched[1]),
@@ -194,4 +213,16 @@ def reconciliation(
         missing_on_their_side=[ReconciliationLine(**line) for line in result.missing_on_their_side],
         status_differs=[ReconciliationLine(**line) for line in result.status_differs],
         other_day=[ReconciliationLine(**line) for line in result.other_day],
+    )
+
+
+def _revision(statement: PartnerStatement) -> StatementRevision:
+    return StatementRevision(
+        revision=statement.revision,
+        imported_at=statement.created_at,
+        imported_by=statement.imported_by,
+        line_count=statement.line_count,
+        total=statement.total,
+        correction_reason=statement.correction_reason,
+        superseded_at=statement.superseded_at,
     )

@@ -98,6 +98,12 @@ class StatementRevision(BaseModel):
     superseded_at: dt.datetime | None = None
 
 
+class StatementDay(StatementRevision):
+    """The statement of one of a partner's days: its latest revision."""
+
+    statement_date: dt.date
+
+
 class ReconciliationLine(BaseModel):
     reference_id: str
     financial_transaction_id: str | None = None

@@ -21,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from operational_api.accounts import service as accounts
+from operational_api.accounts.exceptions import BadPeriodError
 from operational_api.accounts.models import Payment
 from operational_api.audit import service as audit
 from operational_api.auth.exceptions import PartnerNotFoundError
@@ -340,6 +341,25 @@ def statement_revisions(*, session: Session, partner_id: int, statement_date: dt
             select(PartnerStatement)
             .where(PartnerStatement.partner_id == partner_id, PartnerStatement.statement_date == statement_date)
             .order_by(PartnerStatement.revision)
+        )
+    )
+
+
+def list_statements(*, session: Session, partner_code: str, start: dt.date, end: dt.date) -> list[PartnerStatement]:
+    """The statements of a partner's days in ``[start, end)`` (each day's latest revision), the latest day first."""
+    if end <= start:
+        raise BadPeriodError()
+    partner = find_partner(session=session, code=partner_code)
+    return list(
+        session.scalars(
+            select(PartnerStatement)
+            .where(
+                PartnerStatement.partner_id == partner.id,
+                PartnerStatement.statement_date >= start,
+                PartnerStatement.statement_date < end,
+                PartnerStatement.superseded_at.is_(None),
+            )
+            .order_by(PartnerStatement.statement_date.desc())
         )
     )
 

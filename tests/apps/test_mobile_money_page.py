@@ -76,7 +76,9 @@ def test_a_supervisor_imports_the_day_then_its_correction_and_sees_what_differs(
     assert "importé : 2 lignes" in texts(app)
     metrics = {item.label: item.value for item in app.metric}
     assert metrics["Lignes à examiner"] == "2"
-    tables = {frame.value["reference_id"].iloc[0]: frame.value for frame in app.dataframe}
+    *lists, recent = [frame.value for frame in app.dataframe]
+    tables = {frame["reference_id"].iloc[0]: frame for frame in lists}
+    assert (list(recent["statement_date"]), list(recent["revision"])) == ([str(today)], [1])
     assert set(tables) == {"ref-theirs-00003", "ref-late-000002"}
     assert list(tables["ref-late-000002"]["ours"]) == [1_500]
     assert [item.value for item in app.subheader][:2] == [
@@ -94,13 +96,17 @@ def test_a_supervisor_imports_the_day_then_its_correction_and_sees_what_differs(
     assert_no_exception(app)
     assert "révision 2, 2 lignes" in texts(app)
     assert "Tout concorde" in texts(app) and "Motif de la correction : Paiement réglé en retard" in texts(app)
-    [revisions] = [frame.value for frame in app.dataframe]  # nothing left to check: the revisions alone
+    # Nothing left to check: the revisions, and the recent statements with the day at its latest revision.
+    revisions, recent = [frame.value for frame in app.dataframe]
     assert list(revisions["revision"]) == [1, 2] and list(revisions["total"]) == [5_000, 4_500]
+    assert (list(recent["revision"]), list(recent["correction_reason"])) == ([2], ["Paiement réglé en retard"])
 
-    # A manager reads the same reconciliation and is not offered the correction.
+    # A manager opens the screen on the latest day imported, reads the same reconciliation and is not offered the
+    # correction.
     manager = run_screen("mobile-money", login="manager")
-    manager.date_input(key="mm.day").set_value(today).run()
     assert_no_exception(manager)
+    assert manager.date_input(key="mm.day").value == today
+    assert "Tout concorde" in texts(manager)
     assert "Seul un superviseur importe un relevé corrigé." in texts(manager)
     assert not manager.file_uploader
 
@@ -117,3 +123,4 @@ def test_a_bad_statement_is_refused_with_its_lines_and_nothing_is_imported(publi
     assert "line 2" in texts(app)
     app.run()
     assert "Aucun relevé de MTN_MOMO pour le 01/03/2026." in texts(app)
+    assert "Aucun relevé de cet opérateur ces 31 derniers jours." in texts(app)

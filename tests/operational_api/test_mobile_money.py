@@ -243,6 +243,42 @@ def test_a_corrected_statement_becomes_the_days_next_revision_and_the_first_is_k
     assert "nothing to correct" in nothing.json()["message"]
 
 
+def test_the_statements_of_a_period_are_listed_latest_day_first_at_their_latest_revision(
+    world: World, client: TestClient
+) -> None:
+    headers = world.headers("supervisor") | {"Content-Type": "text/csv"}
+    path = "/mobile-money/partners/MTN_MOMO/statements"
+    today = dt.datetime.now(dt.UTC).date()
+    days = [today - dt.timedelta(days=offset) for offset in (0, 1, 3, 40)]
+    for day in days:
+        content = HEADER + statement_line(f"{day}T10:00:00Z", f"ref-{day:%Y%m%d}-1", "1000")
+        response = client.post(path, params={"statement_date": str(day)}, content=content.encode(), headers=headers)
+        assert response.status_code == 200, response.text
+    corrected = HEADER + statement_line(f"{days[1]}T10:00:00Z", "ref-corrected-1", "2500")
+    client.post(
+        f"{path}/{days[1]}/corrections",
+        params={"reason": "Doublon retiré"},
+        content=corrected.encode(),
+        headers=headers,
+    )
+
+    manager = world.headers("manager")
+    listed = client.get(path, headers=manager).json()
+    # The last 31 days by default: the day 40 days ago is out.
+    assert [item["statement_date"] for item in listed] == [str(day) for day in days[:3]]
+    assert [(item["revision"], item["total"]) for item in listed] == [(1, 1_000), (2, 2_500), (1, 1_000)]
+    assert listed[1]["correction_reason"] == "Doublon retiré" and listed[1]["superseded_at"] is None
+    older = client.get(path, params={"start": str(days[3]), "end": str(days[2])}, headers=manager).json()
+    assert [item["statement_date"] for item in older] == [str(days[3])]
+    # An end near the calendar's first day: the default start stops there.
+    assert client.get(path, params={"end": "0001-01-05"}, headers=manager).json() == []
+    backwards = client.get(path, params={"start": str(today), "end": str(days[3])}, headers=manager)
+    assert backwards.status_code == 422 and backwards.json()["code"] == "bad_period"
+    unknown = client.get("/mobile-money/partners/NOPE/statements", headers=manager)
+    assert unknown.status_code == 404 and unknown.json()["code"] == "unknown_partner"
+    assert client.get(path, headers=world.headers("cashier")).status_code == 403
+
+
 def test_a_bad_statement_is_refused_whole_with_line_numbers(world: World, client: TestClient) -> None:
     headers = world.headers("supervisor") | {"Content-Type": "text/csv"}
     path = "/mobile-money/partners/MTN_MOMO/statements"

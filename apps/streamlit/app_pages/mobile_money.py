@@ -27,6 +27,15 @@ LINE_COLUMNS = {
     "receipt_number": "column.receipt",
     "business_date": "mm.column.business_date",
 }
+RECENT_COLUMNS = {
+    "statement_date": "mm.column.statement_date",
+    "revision": "mm.column.revision",
+    "line_count": "mm.column.lines",
+    "total": "column.total",
+    "imported_at": "mm.column.imported_at",
+    "imported_by": "mm.column.imported_by",
+    "correction_reason": "mm.column.reason",
+}
 REVISION_COLUMNS = {
     "revision": "mm.column.revision",
     "imported_at": "mm.column.imported_at",
@@ -38,16 +47,19 @@ REVISION_COLUMNS = {
 }
 
 
-def choose_statement(partners: list[dict]) -> tuple[str, dt.date]:
-    """The partner and the day of the statement (yesterday by default: a partner sends a day once it is over)."""
+def choose_statement(partners: list[dict]) -> tuple[str, dt.date, list[dict]]:
+    """The partner, the day of the statement (the latest imported, else yesterday: a partner sends a day once it
+    is over) and the partner's recent statements."""
     left, middle, right = st.columns([2, 2, 1])
     codes = [partner["code"] for partner in partners]
     names = {partner["code"]: partner["name"] for partner in partners}
     code = left.selectbox(t("mm.partner"), codes, format_func=lambda item: f"{item} — {names[item]}", key="mm.partner")
-    day = middle.date_input(t("mm.day"), value=local_today() - dt.timedelta(days=1), format="DD/MM/YYYY", key="mm.day")
+    recent = mobile_money.recent_statements(code)
+    latest = dt.date.fromisoformat(recent[0]["statement_date"]) if recent else local_today() - dt.timedelta(days=1)
+    day = middle.date_input(t("mm.day"), value=latest, format="DD/MM/YYYY", key="mm.day")
     if right.button(t("desks.refresh"), key="mm.refresh", icon=":material/refresh:"):
         forget_reads()
-    return code, day
+    return code, day, recent
 
 
 def summary(report: dict) -> None:
@@ -109,6 +121,25 @@ def revisions(report: dict) -> None:
         column_order=list(headers),
         column_config={name: st.column_config.Column(label) for name, label in headers.items()},
         key="mm.revisions",
+    )
+
+
+def recent(statements: list[dict]) -> None:
+    """The partner's statements of the last 31 days: which days are in, and which were corrected."""
+    st.subheader(t("mm.recent_title"))
+    if not statements:
+        st.caption(t("mm.recent_none"))
+        return
+    frame = pd.DataFrame(statements)
+    frame["imported_at"] = frame["imported_at"].map(_local)
+    headers = labels(RECENT_COLUMNS)
+    st.dataframe(
+        frame.style.format({"total": money}, na_rep="—"),
+        hide_index=True,
+        width="stretch",
+        column_order=list(headers),
+        column_config={name: st.column_config.Column(label) for name, label in headers.items()},
+        key="mm.recent",
     )
 
 
@@ -204,7 +235,7 @@ with problems_as_messages():
     if not partners:
         st.info(t("mm.no_partner"))
         st.stop()
-    code, day = choose_statement(partners)
+    code, day, statements = choose_statement(partners)
     report = mobile_money.reconciliation(code, day)
     if report is None:
         st.info(t("mm.no_statement", partner=code, day=day.strftime("%d/%m/%Y")))
@@ -214,3 +245,4 @@ with problems_as_messages():
         differences(report)
         revisions(report)
         correction_form(code, day, offered["correct"])
+    recent(statements)

@@ -32,6 +32,11 @@ def available() -> dict[str, tuple[bool, bool]]:
     return {"partners": offers(*PARTNERS), "import": offers(*IMPORT), "correct": offers(*CORRECT)}
 
 
+def recent_statements(partner_code: str) -> list[dict]:
+    """The partner's statements of the last 31 days (each day's latest revision), the latest day first."""
+    return read(_statements(partner_code)) or []
+
+
 def reconciliation(partner_code: str, day: dt.date) -> dict | None:
     """The reconciliation of a partner's statement of a day, or None when no statement of that day is imported."""
     try:
