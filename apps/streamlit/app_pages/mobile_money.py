@@ -88,21 +88,11 @@ def summary(report: dict) -> None:
 
 def differences(report: dict) -> None:
     """One table per kind of difference that has lines."""
-    headers = labels(LINE_COLUMNS)
     for part in mobile_money.DIFFERENCES:
         rows = report.get(part) or []
-        if not rows:
-            continue
-        st.subheader(t(f"mm.section.{part}", count=format_number(len(rows))))
-        frame = pd.DataFrame(rows)
-        st.dataframe(
-            frame.style.format({"ours": money, "theirs": money}, na_rep="—"),
-            hide_index=True,
-            width="stretch",
-            column_order=[name for name in headers if name in frame.columns],
-            column_config={name: st.column_config.Column(label) for name, label in headers.items()},
-            key=f"mm.{part}",
-        )
+        if rows:
+            st.subheader(t(f"mm.section.{part}", count=format_number(len(rows))))
+            _table(pd.DataFrame(rows), LINE_COLUMNS, {"ours": money, "theirs": money}, key=f"mm.{part}")
 
 
 def revisions(report: dict) -> None:
@@ -113,15 +103,7 @@ def revisions(report: dict) -> None:
     frame = pd.DataFrame(report["revisions"])
     for column in ("imported_at", "superseded_at"):
         frame[column] = frame[column].map(_local)
-    headers = labels(REVISION_COLUMNS)
-    st.dataframe(
-        frame.style.format({"total": money}, na_rep="—"),
-        hide_index=True,
-        width="stretch",
-        column_order=list(headers),
-        column_config={name: st.column_config.Column(label) for name, label in headers.items()},
-        key="mm.revisions",
-    )
+    _table(frame, REVISION_COLUMNS, {"total": money}, key="mm.revisions")
 
 
 def recent(statements: list[dict]) -> None:
@@ -132,14 +114,18 @@ def recent(statements: list[dict]) -> None:
         return
     frame = pd.DataFrame(statements)
     frame["imported_at"] = frame["imported_at"].map(_local)
-    headers = labels(RECENT_COLUMNS)
+    _table(frame, RECENT_COLUMNS, {"total": money}, key="mm.recent")
+
+
+def _table(frame: pd.DataFrame, columns: dict[str, str], formats: dict, *, key: str) -> None:
+    headers = labels(columns)
     st.dataframe(
-        frame.style.format({"total": money}, na_rep="—"),
+        frame.style.format(formats, na_rep="—"),
         hide_index=True,
         width="stretch",
-        column_order=list(headers),
+        column_order=[name for name in headers if name in frame.columns],
         column_config={name: st.column_config.Column(label) for name, label in headers.items()},
-        key="mm.recent",
+        key=key,
     )
 
 
