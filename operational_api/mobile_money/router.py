@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Query, Response
+from pydantic import StringConstraints
 from sqlalchemy.orm import Session
 
 from operational_api.auth.dependencies import allowed_for
@@ -147,11 +148,13 @@ def correct_statement(
     policy: PolicyDep,
     principal: allowed_for(Action.MM_STATEMENT_CORRECT),
     content: Annotated[bytes, Body(media_type="text/csv", description="The corrected statement file, UTF-8 CSV")],
-    reason: str = Query(
-        min_length=3, max_length=200, description="Why the partner sent the day again, as the partner said it"
-    ),
+    reason: Annotated[
+        str,
+        StringConstraints(strip_whitespace=True, min_length=3, max_length=200),
+        Query(description="Why the partner sent the day again, as the partner said it (3 to 200 characters)"),
+    ],
 ) -> StatementOut:
-    return _import(session, principal, settings, policy, partner_code, statement_date, content, reason.strip())
+    return _import(session, principal, settings, policy, partner_code, statement_date, content, reason)
 
 
 def _import(

@@ -195,15 +195,16 @@ def test_a_corrected_statement_becomes_the_days_next_revision_and_the_first_is_k
     engineer = world.headers("data_engineer") | {"Content-Type": "text/csv"}
     denied = client.post(corrections, params={"reason": reason}, content=corrected.encode(), headers=engineer)
     assert denied.status_code == 403
-    no_reason = client.post(corrections, content=corrected.encode(), headers=headers)
-    assert no_reason.status_code == 422 and no_reason.json()["code"] == "validation_error"
+    for params in ({}, {"reason": "   a  "}):
+        no_reason = client.post(corrections, params=params, content=corrected.encode(), headers=headers)
+        assert no_reason.status_code == 422 and no_reason.json()["code"] == "validation_error"
     bad = first + statement_line(moment, "ref-late-0001", "20.5")
     rejected = client.post(corrections, params={"reason": reason}, content=bad.encode(), headers=headers)
     assert rejected.status_code == 422 and rejected.json()["code"] == "statement_rejected"
     assert "line 3: The amount" in rejected.json()["message"]
     assert world.scalar("select count(*) from partner_statement") == 1
 
-    done = client.post(corrections, params={"reason": reason}, content=corrected.encode(), headers=headers)
+    done = client.post(corrections, params={"reason": f"  {reason} "}, content=corrected.encode(), headers=headers)
     assert done.status_code == 200, done.text
     body = done.json()
     assert (body["revision"], body["line_count"], body["total"], body["correction_reason"]) == (2, 2, 3_000, reason)
