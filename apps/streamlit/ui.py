@@ -106,6 +106,16 @@ def local_today() -> dt.date:
     return dt.datetime.now(zone).date()
 
 
+def local_time(moment: object) -> str:
+    """An instant of the API (ISO text, UTC when it names no zone) as a local date and time; "—" when missing."""
+    if moment in (None, "") or pd.isna(moment):
+        return "—"
+    instant = pd.Timestamp(moment)
+    if instant.tzinfo is None:
+        instant = instant.tz_localize("UTC")
+    return format_timestamp(instant.tz_convert(settings().timezone).to_pydatetime())
+
+
 def money(minor: object, language: str | None = None) -> str:
     """An amount held in minor units, shown in currency units with the currency's sign: ``12 500 F CFA``."""
     try:

@@ -10,8 +10,8 @@ from api import ApiProblem
 from auth import User, idempotency_key, show_refusal
 from data import cashdesk, customers
 from data.warehouse import settings
-from i18n import format_number, format_timestamp, labels, t
-from ui import find_customer, money, problems_as_messages, signed_in_user
+from i18n import format_number, labels, t
+from ui import find_customer, local_time, money, problems_as_messages, signed_in_user
 
 PREVIEW_KEY = "cash.preview"
 RECEIPT_KEY = "cash.receipt"
@@ -45,9 +45,9 @@ def session_of_the_day(user: User) -> dict | None:
     current = cashdesk.current_session()
     if current.session is not None:
         session = current.session
-        opened = pd.Timestamp(session["opened_at"]).tz_convert(settings().timezone).to_pydatetime()
+        opened = local_time(session["opened_at"])
         st.success(
-            t("cash.session_open", id=session["id"], agency=session["agency_code"], when=format_timestamp(opened)),
+            t("cash.session_open", id=session["id"], agency=session["agency_code"], when=opened),
             icon=":material/lock_open:",
         )
         return session
@@ -236,10 +236,7 @@ def payments_of_the_session(session: dict) -> None:
         st.info(t("cash.no_payment"))
         return
     payments["method"] = [t(f"method.{value}") for value in payments["method"]]
-    payments["received_at"] = [
-        format_timestamp(pd.Timestamp(value).tz_convert(settings().timezone).to_pydatetime())
-        for value in payments["received_at"]
-    ]
+    payments["received_at"] = [local_time(value) for value in payments["received_at"]]
     headers = labels(PAYMENT_COLUMNS)
     st.dataframe(
         payments.style.format({"amount": money}),

@@ -9,8 +9,8 @@ import streamlit as st
 from api import forget_reads
 from data import cashdesk
 from data.warehouse import settings
-from i18n import format_number, format_timestamp, labels, t
-from ui import local_today, money, problems_as_messages, signed_in_user
+from i18n import format_number, labels, t
+from ui import local_time, local_today, money, problems_as_messages, signed_in_user
 
 SESSION_COLUMNS = {
     "agency_code": "column.agency_code",
@@ -76,13 +76,12 @@ def desks(view: dict) -> None:
     if not sessions:
         st.info(t("desks.no_session"))
         return
-    zone = settings().timezone
     rows = [
         {
             **session,
             "status": t(f"session.{session['status']}"),
-            "opened_at": _local(session.get("opened_at"), zone),
-            "closed_at": _local(session.get("closed_at"), zone),
+            "opened_at": local_time(session.get("opened_at")),
+            "closed_at": local_time(session.get("closed_at")),
             "payments": sum(line["count"] for line in session.get("totals") or []),
             "taken": sum(line["amount"] for line in session.get("totals") or []),
         }
@@ -118,12 +117,6 @@ def cash_not_deposited() -> None:
         column_config={name: st.column_config.Column(label) for name, label in headers.items()},
         key="desks.undeposited",
     )
-
-
-def _local(moment: str | None, zone: str) -> str:
-    if not moment:
-        return "—"
-    return format_timestamp(pd.Timestamp(moment).tz_convert(zone).to_pydatetime())
 
 
 user = signed_in_user()

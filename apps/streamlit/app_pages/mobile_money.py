@@ -11,9 +11,8 @@ import streamlit as st
 from api import ApiProblem, forget_reads
 from auth import show_refusal
 from data import mobile_money
-from data.warehouse import settings
-from i18n import format_number, format_timestamp, labels, t
-from ui import local_today, money, problems_as_messages, signed_in_user
+from i18n import format_number, labels, t
+from ui import local_time, local_today, money, problems_as_messages, signed_in_user
 
 DONE_KEY = "mm.done"
 LINE_COLUMNS = {
@@ -76,7 +75,7 @@ def summary(report: dict) -> None:
         t(
             "mm.revision",
             revision=report["revision"],
-            when=_local(current["imported_at"]),
+            when=local_time(current["imported_at"]),
             who=current["imported_by"],
         )
     )
@@ -102,7 +101,7 @@ def revisions(report: dict) -> None:
     st.subheader(t("mm.revisions_title"))
     frame = pd.DataFrame(report["revisions"])
     for column in ("imported_at", "superseded_at"):
-        frame[column] = frame[column].map(_local)
+        frame[column] = frame[column].map(local_time)
     _table(frame, REVISION_COLUMNS, {"total": money}, key="mm.revisions")
 
 
@@ -113,7 +112,7 @@ def recent(statements: list[dict]) -> None:
         st.caption(t("mm.recent_none"))
         return
     frame = pd.DataFrame(statements)
-    frame["imported_at"] = frame["imported_at"].map(_local)
+    frame["imported_at"] = frame["imported_at"].map(local_time)
     _table(frame, RECENT_COLUMNS, {"total": money}, key="mm.recent")
 
 
@@ -194,15 +193,6 @@ def _send(send, said) -> None:
         return
     st.session_state[DONE_KEY] = t("mm.already_imported") if answer.get("already_imported") else said(answer)
     st.rerun()
-
-
-def _local(moment: object) -> str:
-    if moment is None or pd.isna(moment):
-        return "—"
-    instant = pd.Timestamp(moment)
-    if instant.tzinfo is None:
-        instant = instant.tz_localize("UTC")
-    return format_timestamp(instant.tz_convert(settings().timezone).to_pydatetime())
 
 
 user = signed_in_user()
