@@ -67,6 +67,8 @@ def test_a_supervisor_imports_the_day_then_its_correction_and_sees_what_differs(
     assert_no_exception(app)
     app.date_input(key="mm.day").set_value(today).run()
     assert "Aucun relevé de MTN_MOMO" in texts(app)
+    # The upload box stops a file the API would refuse as too large (its default limit, 10,000,000 bytes).
+    assert app.file_uploader(key="mm.import_file").proto.max_upload_size_mb == 10
 
     # The partner's file forgets the payment settled late and adds one we never received.
     first = statement(today, ("ref-matched-0001", 3_000), ("ref-theirs-00003", 2_000))

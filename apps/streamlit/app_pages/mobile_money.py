@@ -15,6 +15,9 @@ from i18n import format_number, labels, t
 from ui import local_time, local_today, money, problems_as_messages, signed_in_user
 
 DONE_KEY = "mm.done"
+# The operational API's default limit for a statement (YEELEN_MAX_STATEMENT_BYTES, 10,000,000 bytes), in the
+# megabytes the upload box counts in: a larger file is stopped in the browser instead of refused after its upload.
+UPLOAD_LIMIT_MB = 10
 LINE_COLUMNS = {
     "reference_id": "mm.column.reference_id",
     "financial_transaction_id": "mm.column.financial_transaction_id",
@@ -138,7 +141,7 @@ def import_form(code: str, day: dt.date, offered: tuple[bool, bool]) -> None:
         return
     with st.form("mm.import"):
         st.subheader(t("mm.import_title"))
-        upload = st.file_uploader(t("mm.file"), type=["csv"], key="mm.import_file")
+        upload = st.file_uploader(t("mm.file"), type=["csv"], key="mm.import_file", max_upload_size=UPLOAD_LIMIT_MB)
         if st.form_submit_button(t("mm.import"), type="primary", icon=":material/upload_file:"):
             if upload is None:
                 st.warning(t("mm.file_required"))
@@ -165,7 +168,7 @@ def correction_form(code: str, day: dt.date, offered: tuple[bool, bool]) -> None
         return
     with st.expander(t("mm.correct_title"), icon=":material/edit_document:"), st.form("mm.correct"):
         st.caption(t("mm.correct_help"))
-        upload = st.file_uploader(t("mm.file"), type=["csv"], key="mm.correct_file")
+        upload = st.file_uploader(t("mm.file"), type=["csv"], key="mm.correct_file", max_upload_size=UPLOAD_LIMIT_MB)
         reason = st.text_input(t("mm.reason"), max_chars=200, key="mm.reason")
         if st.form_submit_button(t("mm.correct"), icon=":material/upload_file:"):
             if upload is None:
