@@ -107,6 +107,31 @@ def _partner(utility: Utility, code: str) -> None:
     )
 
 
+def test_a_mobile_money_line_held_between_good_ones_leaves_the_others_their_numbers(utility: Utility) -> None:
+    _partner(utility, "MTN_MOMO")
+    customer, _ = _customer_and_contract(utility)
+    header = "transaction_date,reference_id,financial_transaction_id,external_id,amount,currency,status,payer"
+    path = write(
+        utility.inbox("mobile_money") / "MTN_MOMO_2026-10-05.csv",
+        [
+            header,
+            f"2026-10-05T08:15:00Z,ref-a,FT1,{customer},1000,XOF,SUCCESSFUL,",
+            f"2026-10-05T09:00:00Z,ref-b,FT2,{customer},7 500,XOF,SUCCESSFUL,",
+            f"2026-10-05T10:00:00Z,ref-c,FT3,{customer},2000,XOF,SUCCESSFUL,",
+            f"2026-10-05T11:00:00Z,ref-d,FT4,{customer},3000,XOF,SUCCESSFUL,",
+        ],
+    )
+    report = take_file(utility.settings, KINDS["mobile_money"], path)
+    assert (report.status, report.loaded, report.quarantined) == ("partial", 3, 1)
+    assert utility.rows("select line_number, reference_id from partner_statement_line order by line_number") == [
+        (2, "ref-a"),
+        (4, "ref-c"),
+        (5, "ref-d"),
+    ]
+    assert utility.rows("select line_count, total from partner_statement") == [(3, 6000)]
+    assert [line for line, in utility.rows("select line_number from intake_quarantine")] == [3]
+
+
 def test_a_mobile_money_statement_keeps_its_good_lines_and_a_replay_completes_it(utility: Utility) -> None:
     _partner(utility, "MTN_MOMO")
     customer, _ = _customer_and_contract(utility)

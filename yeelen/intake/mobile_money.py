@@ -133,6 +133,11 @@ class MobileMoneyStatementKind:
                 .where(PartnerStatementLine.statement_id == statement.id)
                 .order_by(PartnerStatementLine.line_number)
             ).all()
+            # Renumbered through negative numbers: with a line held before others, a line's number in the file is
+            # the next stored line's number, and the statement's line numbers are unique at every row written.
+            for line in stored:
+                line.line_number = -line.line_number
+            session.flush()
             for line, item in zip(stored, parsed, strict=True):
                 line.line_number = item["line_number"]
         else:
