@@ -79,9 +79,53 @@ def prepare(settings: Settings, options: DemoOptions, say: Say) -> None:
         say("Billing the demo's history: a batch per month, simulated, issued, then paid")
         report = bill_history(settings, say, lambda: run_pipeline(settings, progress=quiet, full_ingestion=True))
         say(f"  {report.invoices:,} invoices and {report.payments:,} payments")
+    # A kept utility gets the demo users only when it is the demo's own (generated here) and has no user at all.
+    if fresh or ((settings.demo_dir / "generation.json").exists() and not _has_users(url)):
+        seed_users(settings, say)
     say("Running the pipeline (ingestion, dbt build and tests, publication)")
     run_pipeline(settings, progress=quiet)
     say(f"  done in {time.perf_counter() - started:.0f} s")
+
+
+def _has_users(url: str) -> bool:
+    from operational_api.auth.models import User
+    from operational_api.db import make_engine
+
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            return connection.execute(select(func.count()).select_from(User)).scalar_one() > 0
+    finally:
+        engine.dispose()
+
+
+def seed_users(settings: Settings, say: Say) -> None:
+    """The demo's users, one per role with its documented password, so that every screen can be tried."""
+    from operational_api.db import make_engine, session_factory, unit_of_work
+    from yeelen.demo.users import seed_demo_users
+
+    engine = make_engine(str(settings.operational_url))
+    with unit_of_work(session_factory(engine)) as session:
+        seeded = seed_demo_users(session)
+    engine.dispose()
+    say(f"Demo users, one per role (docs/security.md): {', '.join(user.login for user in seeded)}")
+
+
+def login_hint(settings: Settings) -> str | None:
+    """How to log in to the screens, when the demo's first user is there."""
+    from operational_api.auth.models import User
+    from operational_api.db import make_engine
+    from yeelen.demo.users import DEMO_PASSWORD, FIRST_LOGIN
+
+    engine = make_engine(str(settings.operational_url))
+    try:
+        with engine.connect() as connection:
+            role = connection.execute(select(User.role).where(User.login == FIRST_LOGIN)).scalar_one_or_none()
+    finally:
+        engine.dispose()
+    if role is None:
+        return None
+    return f"{FIRST_LOGIN} / {DEMO_PASSWORD.format(role=role)} (every role's demo user: docs/security.md)"
 
 
 def load_tariffs(settings: Settings, say: Say) -> None:
@@ -117,6 +161,9 @@ def serve(settings: Settings, options: DemoOptions, say: Say, stop_event: thread
         for item in items:
             say(f"  {item.name:<10} {item.url}")
         say(f"  API docs   {items[1].url}/docs")
+        hint = login_hint(settings)
+        if hint:
+            say(f"  Log in     {hint}")
         say("Press Ctrl-C to stop.")
         while not stop_event.wait(1):
             for item in items:

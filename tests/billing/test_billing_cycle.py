@@ -117,3 +117,65 @@ def test_bills_look_like_real_ones(billed) -> None:
         # A Senelec domestic bill costs between the first block's price and the top block's price plus taxes
         # and the fee, per kWh: roughly 82 to 200 F/kWh.
         assert Decimal(82) <= total / consumption <= Decimal(200), (total, consumption, start, end)
+
+
+def test_the_demo_users_log_in_with_their_documented_passwords(billed) -> None:
+    from fastapi.testclient import TestClient
+
+    from operational_api.main import create_app
+    from yeelen.launcher import login_hint
+
+    with TestClient(create_app(billed, migrate=False)) as api:
+        for login, password, role in (
+            ("demo-supervisor", "Yeelen-supervisor-2026", "supervisor"),
+            ("demo-cashier", "Yeelen-cashier-2026", "cashier"),
+            ("demo-field-planner", "Yeelen-field_planner-2026", "field_planner"),
+        ):
+            answer = api.post("/auth/login", json={"login": login, "password": password})
+            assert answer.status_code == 200, answer.text
+            assert answer.json()["password_change_required"] is False
+            assert answer.json()["user"]["role"] == role
+        assert api.post("/auth/login", json={"login": "demo-cashier", "password": "wrong"}).status_code == 401
+    assert login_hint(billed).startswith("demo-supervisor / Yeelen-supervisor-2026")
+
+
+def test_mobile_money_payments_came_with_notifications_and_the_operators_statements_reconcile(billed) -> None:
+    from operational_api.accounts.models import Payment
+    from operational_api.intake.models import IntakeFile
+    from operational_api.mobile_money import service as mobile_money
+    from operational_api.mobile_money.models import MobileMoneyNotification, PartnerStatement
+    from operational_api.models import Partner
+
+    engine = make_engine(str(billed.operational_url))
+    with session_factory(engine)() as session:
+        paid = session.execute(
+            select(Payment.partner_reference, Payment.amount, MobileMoneyNotification)
+            .outerjoin(MobileMoneyNotification, MobileMoneyNotification.payment_id == Payment.id)
+            .where(Payment.channel == "mobile_money")
+        ).all()
+        assert len(paid) > 20
+        for reference, amount, notification in paid:
+            assert notification is not None, reference  # each operator payment came with its notification
+            assert (notification.reference_id, notification.amount, notification.status) == (
+                reference,
+                amount,
+                "SUCCESSFUL",
+            )
+        days = session.execute(
+            select(Partner.code, PartnerStatement.statement_date).join(
+                Partner, Partner.id == PartnerStatement.partner_id
+            )
+        ).all()
+        taken = session.scalars(select(IntakeFile.status).where(IntakeFile.kind == "mobile_money_statement")).all()
+        assert days and len(taken) == len(days)  # each statement came in through the inbox
+        matched = 0
+        for code, day in days:
+            result = mobile_money.reconcile(session=session, partner_code=code, statement_date=day)
+            # Each payment we recorded that day is matched or explained.
+            assert result.ours[0] == (
+                result.matched[0] + len(result.amounts_differ) + len(result.missing_on_their_side)
+            ), (code, day)
+            matched += result.matched[0]
+        assert matched > 0
+    engine.dispose()
+    assert not list((billed.inbox / "mobile_money").glob("*.csv"))  # every file taken out of the inbox

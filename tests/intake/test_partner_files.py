@@ -129,7 +129,7 @@ def test_a_mobile_money_line_held_between_good_ones_leaves_the_others_their_numb
         (5, "ref-d"),
     ]
     assert utility.rows("select line_count, total from partner_statement") == [(3, 6000)]
-    assert [line for line, in utility.rows("select line_number from intake_quarantine")] == [3]
+    assert [line for (line,) in utility.rows("select line_number from intake_quarantine")] == [3]
 
 
 def test_a_mobile_money_statement_keeps_its_good_lines_and_a_replay_completes_it(utility: Utility) -> None:

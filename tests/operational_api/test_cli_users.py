@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 from operational_api.auth.rights import USER_ROLES, render_matrix
 from tests.operational_api.conftest import World, client_for
 from yeelen.cli import main
-from yeelen.cli.users import DEMO_PARTNER, DEMO_PASSWORD
+from yeelen.demo.users import DEMO_PARTNER, DEMO_PASSWORD
 from yeelen.settings import reset_settings_cache
 
 

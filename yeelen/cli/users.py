@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-import socket
-
 import typer
 
 from yeelen.errors import InputRejectedError
 from yeelen.settings import get_settings
 
 app = typer.Typer(help="Users of the operational API: creation, demo users, rights.", no_args_is_help=True)
-
-# Demo accounts only: documented in docs/security.md so that anyone can try each role; never use them elsewhere.
-DEMO_PASSWORD = "Yeelen-{role}-2026"
-DEMO_PARTNER = ("DEMO_MOMO", "Démo mobile money", "demo-partner-secret-2026")
 
 
 @app.callback()
@@ -33,12 +27,9 @@ def _unit_of_work():
 
 
 def _cli_principal():
-    from operational_api.auth.principal import Principal
-    from operational_api.auth.rights import Role
+    from yeelen.demo.users import system_principal
 
-    return Principal(
-        kind="system", id=0, login="yeelen-cli", role=Role.ADMIN, agency_ids=None, workstation=socket.gethostname()[:60]
-    )
+    return system_principal()
 
 
 @app.command()
@@ -83,61 +74,17 @@ def seed_demo(
     agency: str | None = typer.Option(None, "--agency", help="Agency of the agency-bound users (default: the first)"),
 ) -> None:
     """Create one demo user per role with the documented demo passwords (for the demo only), and a demo partner."""
-    from sqlalchemy import select
+    from yeelen.demo.users import DEMO_PARTNER, seed_demo_users
 
-    from operational_api.auth import security, service
-    from operational_api.auth.models import Partner, User
-    from operational_api.auth.rights import AGENCY_WIDE_ROLES, USER_ROLES
-    from operational_api.config import load_policy
-    from operational_api.db import utcnow
-    from operational_api.organization.models import Agency
-
-    policy = load_policy()
-    principal = _cli_principal()
-    lines = []
     with _unit_of_work() as session:
-        code = agency or session.scalar(select(Agency.code).order_by(Agency.code).limit(1))
-        if code is None:
-            typer.secho("No agency yet (run `yeelen demo generate` first): agency users will see nothing.", err=True)
-        for role in USER_ROLES:
-            login = f"demo-{role.value.replace('_', '-')}"
-            password = DEMO_PASSWORD.format(role=role.value)
-            agencies = [] if role in AGENCY_WIDE_ROLES or code is None else [code]
-            user = session.scalar(select(User).where(User.login == login))
-            if user is None:
-                service.create_user(
-                    session=session,
-                    policy=policy,
-                    principal=principal,
-                    login=login,
-                    full_name=f"Démo {role.value}",
-                    role=role,
-                    agencies=agencies,
-                    password=password,
-                    must_change_password=False,
-                )
-                state = "created"
-            else:
-                user.password_hash = security.hash_password(password, policy)
-                user.must_change_password = False
-                user.password_changed_at = utcnow()
-                user.failed_logins = 0
-                user.locked_until = None
-                state = "password reset"
-            scope = "all agencies" if role in AGENCY_WIDE_ROLES else (code or "no agency")
-            lines.append(f"  {login:<22} {password:<30} {role.value:<15} {scope}  ({state})")
-        partner_code, partner_name, secret = DEMO_PARTNER
-        partner = session.scalar(select(Partner).where(Partner.code == partner_code))
-        if partner is None:
-            service.create_partner(
-                session=session, principal=principal, code=partner_code, name=partner_name, secret=secret
-            )
-        else:
-            partner.secret_hash = security.digest(secret)
+        seeded = seed_demo_users(session, agency)
+    if any(user.scope == "no agency" for user in seeded):
+        typer.secho("No agency yet (run `yeelen demo generate` first): agency users will see nothing.", err=True)
     typer.echo("Demo users (for the demo only; never on real data):")
     typer.echo(f"  {'login':<22} {'password':<30} {'role':<15} agencies")
-    for line in lines:
-        typer.echo(line)
+    for user in seeded:
+        typer.echo(f"  {user.login:<22} {user.password:<30} {user.role:<15} {user.scope}  ({user.state})")
+    partner_code, _name, secret = DEMO_PARTNER
     typer.echo(f"Demo payment partner: code {partner_code}, secret {secret} (HTTP Basic)")
 
 

@@ -16,6 +16,7 @@ from operational_api.accounts.service import match_open_credits
 from operational_api.billing import service
 from operational_api.billing.models import BillingBatch, Invoice
 from operational_api.db import make_engine, session_factory, unit_of_work, utcnow
+from yeelen.demo.mobile_money import mobile_money_history, partner_reference
 from yeelen.demo.truth import read_customer_profiles, read_generation
 from yeelen.settings import Settings
 
@@ -37,6 +38,7 @@ class HistoryReport:
     batches: int
     invoices: int
     payments: int
+    statements: int = 0
 
 
 def _months(generation: dict) -> list[dt.date]:
@@ -92,6 +94,12 @@ def issue_simulated(settings: Settings, say: Say, today: dt.date | None = None) 
         say(f"  {month:%m/%Y}: {report.invoices:,} invoices issued on {issue_date:%d/%m/%Y}")
     engine.dispose()
     return invoices
+
+
+def _time_of(invoice_id: int) -> dt.time:
+    """When in the day (between 08:00 and 17:00) the payment of an invoice came in, spread but reproducible."""
+    minutes = 8 * 60 + invoice_id * 7919 % (9 * 60)
+    return dt.time(minutes // 60, minutes % 60)
 
 
 def simulate_payments(settings: Settings, say: Say, today: dt.date | None = None) -> int:
@@ -172,11 +180,17 @@ def simulate_payments(settings: Settings, say: Say, today: dt.date | None = None
                         "method": method,
                         "purpose": "invoices",
                         "channel": channel,
-                        "received_at": dt.datetime.combine(day, dt.time(10), tzinfo=dt.UTC),
+                        "received_at": dt.datetime.combine(day, _time_of(invoice_id), tzinfo=dt.UTC),
                         "business_date": day,
                         "cash_session_id": None,
                         "partner": partner,
-                        "partner_reference": f"{partner}-{invoice_id}" if partner else None,
+                        "partner_reference": (
+                            partner_reference(partner, key)
+                            if channel == "mobile_money"
+                            else f"{partner}-{invoice_id}"
+                            if partner
+                            else None
+                        ),
                         "cheque_number": None,
                         "cheque_bank": None,
                         "status": "posted",
@@ -240,4 +254,6 @@ def bill_history(settings: Settings, say: Say, run_pipeline: Callable[[], None])
     invoices = issue_simulated(settings, say)
     say("Simulating the customers' payments")
     payments = simulate_payments(settings, say)
-    return HistoryReport(batches, invoices, payments)
+    say("Mobile money: the operators' notifications and their statements of the last days")
+    mobile_money = mobile_money_history(settings, say)
+    return HistoryReport(batches, invoices, payments, len(mobile_money.statements))
