@@ -663,6 +663,9 @@ CATALOGUE["fr"].update(
         "mm.caption": "Le relevé journalier d'un opérateur rapproché des paiements reçus : concordants, manquants de "
         "part et d'autre, écarts ; import du relevé et de ses corrections.",
         "mm.partner": "Opérateur",
+        "mm.partner_last": "{code} — {name} · {day}",
+        "mm.partner_none": "{code} — {name} · aucun relevé",
+        "mm.partner_help": "Chaque opérateur avec le jour de son dernier relevé importé (31 derniers jours).",
         "mm.day": "Journée du relevé",
         "mm.partners_not_allowed": "Votre rôle ne permet pas de consulter les opérateurs de paiement.",
         "mm.no_partner": "Aucun opérateur de paiement n'est enregistré.",
@@ -1247,6 +1250,9 @@ CATALOGUE["en"].update(
         "mm.caption": "A partner's daily statement reconciled with the payments received: matched, missing on either "
         "side, differences; import of the statement and of its corrections.",
         "mm.partner": "Partner",
+        "mm.partner_last": "{code} — {name} · {day}",
+        "mm.partner_none": "{code} — {name} · no statement",
+        "mm.partner_help": "Each partner with the day of its latest statement imported (last 31 days).",
         "mm.day": "Statement day",
         "mm.partners_not_allowed": "Your role may not see the payment partners.",
         "mm.no_partner": "No payment partner is registered.",

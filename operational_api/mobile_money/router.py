@@ -23,6 +23,7 @@ from operational_api.mobile_money.schemas import (
     NotificationIn,
     NotificationOut,
     OpenInvoiceOut,
+    PartnerStatementDay,
     ReconciliationLine,
     ReconciliationOut,
     StatementDay,
@@ -90,6 +91,38 @@ def notify(
     return answer
 
 
+def _period(settings: Settings, start: dt.date | None, end: dt.date | None) -> tuple[dt.date, dt.date]:
+    """The days listed: ``end`` excluded (default tomorrow), ``start`` by default 31 days before it."""
+    end = end or business_date(settings) + dt.timedelta(days=1)
+    if start is None:
+        start = end - RECENT_DAYS if end > dt.date.min + RECENT_DAYS else dt.date.min
+    return start, end
+
+
+START = Query(default=None, description="First day (default: 31 days before the end)")
+END = Query(default=None, description="Day after the last one, excluded (default: tomorrow)")
+
+
+@router.get(
+    "/statements",
+    response_model=list[PartnerStatementDay],
+    summary="Every partner's statements of a period (each day's latest revision), the latest day first",
+)
+@blocking
+def list_all_statements(
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: allowed_for(Action.MM_RECONCILE),
+    start: dt.date | None = START,
+    end: dt.date | None = END,
+) -> list[PartnerStatementDay]:
+    start, end = _period(settings, start, end)
+    return [
+        PartnerStatementDay(partner_code=code, statement_date=item.statement_date, **_revision(item).model_dump())
+        for code, item in service.list_statements(session=session, partner_code=None, start=start, end=end)
+    ]
+
+
 @router.get(
     "/partners/{partner_code}/statements",
     response_model=list[StatementDay],
@@ -102,15 +135,13 @@ def list_statements(
     session: SessionDep,
     settings: SettingsDep,
     principal: allowed_for(Action.MM_RECONCILE),
-    start: dt.date | None = Query(default=None, description="First day (default: 31 days before the end)"),
-    end: dt.date | None = Query(default=None, description="Day after the last one, excluded (default: tomorrow)"),
+    start: dt.date | None = START,
+    end: dt.date | None = END,
 ) -> list[StatementDay]:
-    end = end or business_date(settings) + dt.timedelta(days=1)
-    if start is None:
-        start = end - RECENT_DAYS if end > dt.date.min + RECENT_DAYS else dt.date.min
+    start, end = _period(settings, start, end)
     return [
         StatementDay(statement_date=item.statement_date, **_revision(item).model_dump())
-        for item in service.list_statements(session=session, partner_code=partner_code, start=start, end=end)
+        for _, item in service.list_statements(session=session, partner_code=partner_code, start=start, end=end)
     ]
 
 

@@ -104,6 +104,12 @@ class StatementDay(StatementRevision):
     statement_date: dt.date
 
 
+class PartnerStatementDay(StatementDay):
+    """The statement of a day of one of the partners."""
+
+    partner_code: str
+
+
 class ReconciliationLine(BaseModel):
     reference_id: str
     financial_transaction_id: str | None = None

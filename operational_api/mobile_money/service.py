@@ -345,23 +345,26 @@ def statement_revisions(*, session: Session, partner_id: int, statement_date: dt
     )
 
 
-def list_statements(*, session: Session, partner_code: str, start: dt.date, end: dt.date) -> list[PartnerStatement]:
-    """The statements of a partner's days in ``[start, end)`` (each day's latest revision), the latest day first."""
+def list_statements(
+    *, session: Session, partner_code: str | None, start: dt.date, end: dt.date
+) -> list[tuple[str, PartnerStatement]]:
+    """(partner code, statement) of the days in ``[start, end)``, each day's latest revision, the latest day first:
+    of one partner, or of every partner (``partner_code`` None, partners by code within a day)."""
     if end <= start:
         raise BadPeriodError()
-    partner = find_partner(session=session, code=partner_code)
-    return list(
-        session.scalars(
-            select(PartnerStatement)
-            .where(
-                PartnerStatement.partner_id == partner.id,
-                PartnerStatement.statement_date >= start,
-                PartnerStatement.statement_date < end,
-                PartnerStatement.superseded_at.is_(None),
-            )
-            .order_by(PartnerStatement.statement_date.desc())
+    statement = (
+        select(Partner.code, PartnerStatement)
+        .join(Partner, Partner.id == PartnerStatement.partner_id)
+        .where(
+            PartnerStatement.statement_date >= start,
+            PartnerStatement.statement_date < end,
+            PartnerStatement.superseded_at.is_(None),
         )
+        .order_by(PartnerStatement.statement_date.desc(), Partner.code)
     )
+    if partner_code is not None:
+        statement = statement.where(PartnerStatement.partner_id == find_partner(session=session, code=partner_code).id)
+    return [(code, item) for code, item in session.execute(statement)]
 
 
 def _statement_facts(statement: PartnerStatement) -> dict:

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from yeelen.settings import Settings
 
 from . import operational_fixture
-from .conftest import assert_no_exception, run_screen
+from .conftest import api_login, assert_no_exception, run_screen
 
 HEADER = "transaction_date,reference_id,financial_transaction_id,external_id,amount,currency,status\n"
 
@@ -42,6 +42,19 @@ def notify(reference_id: str, amount: int) -> dict:
     )
     with urllib.request.urlopen(request, timeout=30) as response:
         return json.load(response)
+
+
+def register_partner(code: str, name: str) -> None:
+    """A payment partner registered by an administrator through the API."""
+    token = api_login(operational_fixture.login_of("admin"))["access_token"]
+    request = urllib.request.Request(
+        f"{os.environ['YEELEN_API_URL']}/partners",
+        data=json.dumps({"code": code, "name": name}).encode(),
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        assert response.status == 201
 
 
 def statement(day: dt.date, *lines: tuple[str, int]) -> bytes:
@@ -80,9 +93,12 @@ def test_a_supervisor_imports_the_day_then_its_correction_and_sees_what_differs(
     assert metrics["Lignes à examiner"] == "2"
     *lists, recent = [frame.value for frame in app.dataframe]
     tables = {frame["reference_id"].iloc[0]: frame for frame in lists}
-    assert (list(recent["statement_date"]), list(recent["revision"])) == ([str(today)], [1])
+    assert (list(recent["statement_date"]), list(recent["revision"])) == ([f"{today:%d/%m/%Y}"], [1])
     assert set(tables) == {"ref-theirs-00003", "ref-late-000002"}
     assert list(tables["ref-late-000002"]["ours"]) == [1_500]
+    # What is not there reads as a dash: no receipt for a payment we never received, no reason for a first revision.
+    assert list(tables["ref-theirs-00003"]["receipt_number"]) == ["—"]
+    assert list(recent["correction_reason"]) == ["—"]
     assert [item.value for item in app.subheader][:2] == [
         "Au relevé, sans paiement chez nous (1)",
         "Reçus chez nous, absents du relevé (1)",
@@ -103,10 +119,17 @@ def test_a_supervisor_imports_the_day_then_its_correction_and_sees_what_differs(
     assert list(revisions["revision"]) == [1, 2] and list(revisions["total"]) == [5_000, 4_500]
     assert (list(recent["revision"]), list(recent["correction_reason"])) == ([2], ["Paiement réglé en retard"])
 
-    # A manager opens the screen on the latest day imported, reads the same reconciliation and is not offered the
-    # correction.
+    # A manager opens the screen on the partner whose statement came last (not the first by code, which has sent
+    # none) and its latest day, reads the same reconciliation and is not offered the correction.
+    register_partner("AA_PAY", "Agrégateur A")
     manager = run_screen("mobile-money", login="manager")
     assert_no_exception(manager)
+    chooser = manager.selectbox(key="mm.partner")
+    assert chooser.value == "MTN_MOMO"
+    assert chooser.options == [
+        "AA_PAY — Agrégateur A · aucun relevé",
+        f"MTN_MOMO — MTN Mobile Money · {today:%d/%m/%Y}",
+    ]
     assert manager.date_input(key="mm.day").value == today
     assert "Tout concorde" in texts(manager)
     assert "Seul un superviseur importe un relevé corrigé." in texts(manager)

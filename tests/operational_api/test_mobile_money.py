@@ -279,6 +279,29 @@ def test_the_statements_of_a_period_are_listed_latest_day_first_at_their_latest_
     assert unknown.status_code == 404 and unknown.json()["code"] == "unknown_partner"
     assert client.get(path, headers=world.headers("cashier")).status_code == 403
 
+    # Every partner's statements at once: which operators sent which days.
+    created = client.post("/partners", json={"code": "WAVE", "name": "Wave"}, headers=world.headers("admin"))
+    assert created.status_code == 201, created.text
+    wave = HEADER + statement_line(f"{today}T09:00:00Z", "wave-ref-0001", "4000")
+    client.post(
+        "/mobile-money/partners/WAVE/statements",
+        params={"statement_date": str(today)},
+        content=wave.encode(),
+        headers=headers,
+    )
+    everyone = client.get("/mobile-money/statements", headers=manager).json()
+    assert [(item["partner_code"], item["statement_date"], item["total"]) for item in everyone] == [
+        ("MTN_MOMO", str(days[0]), 1_000),
+        ("WAVE", str(days[0]), 4_000),
+        ("MTN_MOMO", str(days[1]), 2_500),
+        ("MTN_MOMO", str(days[2]), 1_000),
+    ]
+    oldest = client.get(
+        "/mobile-money/statements", params={"start": str(days[3]), "end": str(days[2])}, headers=manager
+    ).json()
+    assert [(item["partner_code"], item["statement_date"]) for item in oldest] == [("MTN_MOMO", str(days[3]))]
+    assert client.get("/mobile-money/statements", headers=world.headers("cashier")).status_code == 403
+
 
 def test_a_bad_statement_is_refused_whole_with_line_numbers(world: World, client: TestClient) -> None:
     headers = world.headers("supervisor") | {"Content-Type": "text/csv"}

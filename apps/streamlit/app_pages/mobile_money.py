@@ -50,13 +50,27 @@ REVISION_COLUMNS = {
 
 
 def choose_statement(partners: list[dict]) -> tuple[str, dt.date, list[dict]]:
-    """The partner, the day of the statement (the latest imported, else yesterday: a partner sends a day once it
-    is over) and the partner's recent statements."""
-    left, middle, right = st.columns([2, 2, 1])
+    """The partner (first, the one whose statement came last), the day of the statement (the latest imported, else
+    yesterday: a partner sends a day once it is over) and the partner's recent statements."""
+    left, middle, right = st.columns([3, 2, 1])
     codes = [partner["code"] for partner in partners]
     names = {partner["code"]: partner["name"] for partner in partners}
-    code = left.selectbox(t("mm.partner"), codes, format_func=lambda item: f"{item} — {names[item]}", key="mm.partner")
-    recent = mobile_money.recent_statements(code)
+    everyone = mobile_money.recent_statements()
+    last_day: dict[str, str] = {}
+    for item in everyone:
+        last_day.setdefault(item["partner_code"], item["statement_date"])
+
+    def option(item: str) -> str:
+        if item not in last_day:
+            return t("mm.partner_none", code=item, name=names[item])
+        day = dt.date.fromisoformat(last_day[item])
+        return t("mm.partner_last", code=item, name=names[item], day=f"{day:%d/%m/%Y}")
+
+    latest_first = codes.index(everyone[0]["partner_code"]) if everyone and everyone[0]["partner_code"] in codes else 0
+    code = left.selectbox(
+        t("mm.partner"), codes, index=latest_first, format_func=option, help=t("mm.partner_help"), key="mm.partner"
+    )
+    recent = [item for item in everyone if item["partner_code"] == code]
     latest = dt.date.fromisoformat(recent[0]["statement_date"]) if recent else local_today() - dt.timedelta(days=1)
     day = middle.date_input(t("mm.day"), value=latest, format="DD/MM/YYYY", key="mm.day")
     if right.button(t("desks.refresh"), key="mm.refresh", icon=":material/refresh:"):
@@ -67,12 +81,13 @@ def choose_statement(partners: list[dict]) -> tuple[str, dt.date, list[dict]]:
 def summary(report: dict) -> None:
     """Our side, their side, what matches and how many lines need someone's attention."""
     to_check = sum(len(report.get(part) or []) for part in mobile_money.DIFFERENCES)
-    cards = st.columns(4)
-    for card, part in zip(cards[:3], ("ours", "theirs", "matched"), strict=True):
+    # Two cards a row: a day's amounts run to millions of francs, which four cards a row would cut short.
+    first, second = st.columns(2), st.columns(2)
+    for card, part in zip((*first, second[0]), ("ours", "theirs", "matched"), strict=True):
         figures = report[part]
         card.metric(t(f"mm.{part}"), money(figures["amount"]), border=True)
         card.caption(t("mm.operations", count=format_number(figures["count"])))
-    cards[3].metric(t("mm.to_check"), format_number(to_check), border=True)
+    second[1].metric(t("mm.to_check"), format_number(to_check), border=True)
     current = next(item for item in report["revisions"] if item["revision"] == report["revision"])
     st.caption(
         t(
@@ -94,7 +109,10 @@ def differences(report: dict) -> None:
         rows = report.get(part) or []
         if rows:
             st.subheader(t(f"mm.section.{part}", count=format_number(len(rows))))
-            _table(pd.DataFrame(rows), LINE_COLUMNS, {"ours": money, "theirs": money}, key=f"mm.{part}")
+            frame = pd.DataFrame(rows)
+            if "business_date" in frame:
+                frame["business_date"] = frame["business_date"].map(_day)
+            _table(frame, LINE_COLUMNS, {"ours": money, "theirs": money}, key=f"mm.{part}")
 
 
 def revisions(report: dict) -> None:
@@ -116,11 +134,24 @@ def recent(statements: list[dict]) -> None:
         return
     frame = pd.DataFrame(statements)
     frame["imported_at"] = frame["imported_at"].map(local_time)
+    frame["statement_date"] = frame["statement_date"].map(_day)
     _table(frame, RECENT_COLUMNS, {"total": money}, key="mm.recent")
+
+
+def _day(value: str | None) -> str | None:
+    return dt.date.fromisoformat(value).strftime("%d/%m/%Y") if value else None
 
 
 def _table(frame: pd.DataFrame, columns: dict[str, str], formats: dict, *, key: str) -> None:
     headers = labels(columns)
+    # A dash for what is not there (a reason, a receipt): the table shows a missing text as "None" otherwise.
+    frame = frame.assign(
+        **{
+            name: frame[name].where(frame[name].notna(), "—")
+            for name in frame.columns
+            if name not in formats and frame[name].dtype == object
+        }
+    )
     st.dataframe(
         frame.style.format(formats, na_rep="—"),
         hide_index=True,

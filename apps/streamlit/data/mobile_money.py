@@ -32,9 +32,10 @@ def available() -> dict[str, tuple[bool, bool]]:
     return {"partners": offers(*PARTNERS), "import": offers(*IMPORT), "correct": offers(*CORRECT)}
 
 
-def recent_statements(partner_code: str) -> list[dict]:
-    """The partner's statements of the last 31 days (each day's latest revision), the latest day first."""
-    return read(_statements(partner_code)) or []
+def recent_statements() -> list[dict]:
+    """Every partner's statements of the last 31 days (each day's latest revision, with its ``partner_code``), the
+    latest day first."""
+    return read("/mobile-money/statements") or []
 
 
 def reconciliation(partner_code: str, day: dt.date) -> dict | None:
