@@ -202,12 +202,40 @@ def format_number(value: Real | None, decimals: int = 0, language: str | None = 
     return text.replace(",", "\0").replace(".", decimal_mark).replace("\0", thousands)
 
 
-def format_money(minor: Real | None, *, currency: str = "XOF", precision: int = 0, language: str | None = None) -> str:
-    """An amount held in minor units, in currency units with the currency's sign: ``12 500 F CFA``."""
+# Millions and billions, as a card writes them when the whole figure would not fit: 13,9 M, 2,23 Md / 2.23 bn.
+_LARGE = {"fr": ("M", "Md"), "en": ("M", "bn")}
+COMPACT_FROM = 10_000_000
+
+
+def format_compact(value: Real | None, decimals: int = 0, language: str | None = None) -> str:
+    """A figure for a card: whole under ten million (``9 876 543``), else in millions (``13,9 M``) or billions
+    (``2,23 Md``, ``2.23 bn``). Tables keep the whole figure."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    language = language or current_language()
+    millions, billions = _LARGE[language]
+    if abs(value) < COMPACT_FROM:
+        return format_number(value, decimals, language)
+    if abs(value) < 1_000_000_000:
+        return f"{format_number(float(value) / 1e6, 1, language)}\u00a0{millions}"
+    return f"{format_number(float(value) / 1e9, 2, language)}\u00a0{billions}"
+
+
+def format_money(
+    minor: Real | None,
+    *,
+    currency: str = "XOF",
+    precision: int = 0,
+    language: str | None = None,
+    compact: bool = False,
+) -> str:
+    """An amount held in minor units, in currency units with the currency's sign: ``12 500 F CFA`` (with
+    ``compact``, from ten million on: ``233,7 M F CFA``, ``2,23 Md F CFA``)."""
     if minor is None or (isinstance(minor, float) and math.isnan(minor)):
         return "—"
     language = language or current_language()
-    number = format_number(float(minor) / 10**precision, precision, language)
+    units = float(minor) / 10**precision
+    number = format_compact(units, precision, language) if compact else format_number(units, precision, language)
     sign = CURRENCY_SIGNS.get(currency, currency)
     return f"{number}\u00a0{sign}"
 

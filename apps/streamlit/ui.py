@@ -116,14 +116,24 @@ def local_time(moment: object) -> str:
     return format_timestamp(instant.tz_convert(settings().timezone).to_pydatetime())
 
 
-def money(minor: object, language: str | None = None) -> str:
-    """An amount held in minor units, shown in currency units with the currency's sign: ``12 500 F CFA``."""
+def card_grid(count: int, per_row: int = 3) -> list:
+    """Columns for ``count`` metric cards, ``per_row`` to a row: a card showing an amount in francs (a month of an
+    agency runs to "1 234 567 890 F CFA") needs about a third of the page, or it is cut short."""
+    cells: list = []
+    while len(cells) < count:
+        cells.extend(st.columns(per_row))
+    return cells[:count]
+
+
+def money(minor: object, language: str | None = None, *, compact: bool = False) -> str:
+    """An amount held in minor units, shown in currency units with the currency's sign: ``12 500 F CFA``; with
+    ``compact`` (the cards of a whole utility's figures), ``233,7 M F CFA`` from ten million on."""
     try:
         config = settings()
         currency, precision = config.currency, config.currency_precision
     except MartsUnavailable:
         currency, precision = "XOF", 0
-    return format_money(minor, currency=currency, precision=precision, language=language)
+    return format_money(minor, currency=currency, precision=precision, language=language, compact=compact)
 
 
 def agency_choice(scope: Scope, key: str, *, column: object = None, allow_all: bool = True) -> int | None:

@@ -13,7 +13,16 @@ from data.cashdesk import METHODS, PURPOSES
 from data.collection import TARGET_STATUSES
 from data.field import OUTCOMES
 from data.supervision import AGE_BUCKETS
-from i18n import CATALOGUE, format_number, format_percent, initial_language, month_label, t
+from i18n import (
+    CATALOGUE,
+    format_compact,
+    format_money,
+    format_number,
+    format_percent,
+    initial_language,
+    month_label,
+    t,
+)
 from navigation import ROLES, SCREENS
 
 from .conftest import APP_DIR
@@ -96,6 +105,20 @@ def test_numbers_in_each_language() -> None:
     assert format_number(float("nan"), language="en") == "—"
     assert format_percent(0.0629, language="fr") == "6,3\u00a0%"
     assert format_percent(0.0629, language="en") == "6.3%"
+
+
+def test_large_figures_on_cards_in_millions_and_billions() -> None:
+    assert format_compact(9_876_543, language="fr") == "9\u202f876\u202f543"  # whole under ten million
+    assert format_compact(13_890_432, language="fr") == "13,9\u00a0M"
+    assert format_compact(13_890_432, language="en") == "13.9\u00a0M"
+    assert format_compact(2_234_996_939, language="fr") == "2,23\u00a0Md"
+    assert format_compact(2_234_996_939, language="en") == "2.23\u00a0bn"
+    assert format_compact(-45_000_000, language="fr") == "-45,0\u00a0M"
+    assert format_compact(None, language="fr") == "—"
+    assert format_money(233_661_243, language="fr", compact=True) == "233,7\u00a0M\u00a0F\u00a0CFA"
+    assert format_money(233_661_243, language="fr") == "233\u202f661\u202f243\u00a0F\u00a0CFA"
+    # Minor units of a currency with decimals: 12 345 678,90 D is 12,3 million.
+    assert format_money(1_234_567_890, currency="GMD", precision=2, language="en", compact=True) == "12.3\u00a0M\u00a0D"
 
 
 def test_months_in_each_language() -> None:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -138,6 +139,30 @@ def test_an_agency_without_network_or_consumption(fixture_warehouse: Settings) -
     assert [metric.value for metric in consumption_metrics(app)] == ["—"] * 5
     assert "Aucun poste à afficher pour cette sélection." in [info.value for info in app.info]
     assert not app.get("iframe")
+
+
+def test_the_screen_opens_on_the_latest_month_billed_not_a_month_of_payments_only(
+    fixture_warehouse: Settings,
+) -> None:
+    following = (LATEST.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    with duckdb.connect(str(fixture_warehouse.warehouse_path)) as connection:
+        # The month under way: payments came in, its bills are not issued yet.
+        connection.execute(
+            "insert into marts.rpt_billing_collection_by_round (level, agency_id, commodity, month, customers_billed,"
+            " contracts_billed, invoices, billed_minor, credited_minor, net_billed_minor, collected_minor)"
+            " values ('agency', 1, 'all', ?, 0, 0, 0, 0, 0, 0, 125000)",
+            [following],
+        )
+    publish_marts(fixture_warehouse)
+
+    app = run_app()
+    assert_no_exception(app)
+    chooser = app.selectbox(key="supervision.month")
+    assert chooser.value == LATEST
+    assert chooser.options[0] == "mai 2026" and following == dt.date(2026, 5, 1), "still offered, first"
+    app.selectbox(key="supervision.month").set_value(following).run()
+    assert_no_exception(app)
+    assert billing_metrics(app)[4].value == format_number(125_000, language="fr") + "\u00a0F\u00a0CFA"
 
 
 def test_the_screen_is_reached_through_the_navigation(published: Settings) -> None:
@@ -304,10 +329,12 @@ def test_billing_and_collection_of_the_month(published: Settings) -> None:
         format_number(expected["customers_billed"], language="fr"),
         format_number(expected["electricity_kwh"], language="fr"),
         format_number(expected["water_m3"], language="fr"),
-        format_number(expected["billed_minor"], language="fr") + "\u00a0F\u00a0CFA",
+        # A month of a whole utility in millions on its card (11 352 600 here), whole in the table below.
+        "11,4\u00a0M\u00a0F\u00a0CFA",
         format_number(expected["collected_minor"], language="fr") + "\u00a0F\u00a0CFA",
         format_percent(expected["collection_rate"], language="fr"),
     ]
+    assert expected["billed_minor"] == 11_352_600 and expected["collected_minor"] < 10_000_000
     assert len(app.get("plotly_chart")) == 4, "billing, consumption, receivables and losses trends"
 
 

@@ -11,7 +11,7 @@ from auth import User, show_refusal
 from data import billing
 from data.scope import Scope
 from i18n import current_language, format_number, has_label, labels, month_label, t
-from ui import exports, local_today, money, problems_as_messages, signed_in_user, styled
+from ui import card_grid, exports, local_today, money, problems_as_messages, signed_in_user, styled
 
 DONE_KEY = "billing.done"
 BATCH_COLUMNS = {
@@ -101,7 +101,7 @@ def batches_and_their_state(scope: Scope) -> tuple[pd.DataFrame, int | None]:
 def simulation(batch: pd.Series, scope: Scope) -> None:
     """The simulation of a batch: its figures, its bills, the control alerts, the contracts not billed."""
     figures = billing.figures(int(batch["id"]), scope)
-    cards = st.columns(6)
+    cards = card_grid(6)
     for card, (key, value) in zip(
         cards,
         (
@@ -110,7 +110,7 @@ def simulation(batch: pd.Series, scope: Scope) -> None:
             ("column.held", format_number(figures["held"])),
             ("column.not_billed", format_number(figures["not_billed"])),
             ("column.alerts", format_number(figures["alerts"])),
-            ("column.simulated_amount", money(figures["amount_minor"])),
+            ("column.simulated_amount", money(figures["amount_minor"], compact=True)),
         ),
         strict=True,
     ):

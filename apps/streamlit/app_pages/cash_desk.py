@@ -11,7 +11,7 @@ from auth import User, idempotency_key, show_refusal
 from data import cashdesk, customers
 from data.warehouse import settings
 from i18n import format_number, labels, t
-from ui import find_customer, local_time, money, problems_as_messages, signed_in_user
+from ui import card_grid, find_customer, local_time, money, problems_as_messages, signed_in_user
 
 PREVIEW_KEY = "cash.preview"
 RECEIPT_KEY = "cash.receipt"
@@ -71,7 +71,7 @@ def session_of_the_day(user: User) -> dict | None:
 def session_figures(session: dict) -> None:
     """What the session has taken so far, by means of payment, and the cash that should be in the drawer."""
     totals = {line["method"]: line for line in session.get("totals") or []}
-    cards = st.columns(len(cashdesk.METHODS) + 1)
+    cards = card_grid(len(cashdesk.METHODS) + 1)
     for card, method in zip(cards, cashdesk.METHODS, strict=False):
         line = totals.get(method, {"count": 0, "amount": 0})
         card.metric(t(f"method.{method}"), money(line["amount"]), t("cash.count", count=line["count"]), border=True)

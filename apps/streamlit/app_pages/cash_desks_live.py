@@ -10,7 +10,7 @@ from api import forget_reads
 from data import cashdesk
 from data.warehouse import settings
 from i18n import format_number, labels, t
-from ui import local_time, local_today, money, problems_as_messages, signed_in_user
+from ui import card_grid, local_time, local_today, money, problems_as_messages, signed_in_user
 
 SESSION_COLUMNS = {
     "agency_code": "column.agency_code",
@@ -52,7 +52,7 @@ def agencies_at_a_glance(view: dict) -> None:
     taken = sum(line["amount"] for agency in agencies for line in agency.get("totals") or [])
     undeposited = sum(agency["undeposited"] for agency in agencies)
     earlier = sum(agency["undeposited_earlier_days"] for agency in agencies)
-    cards = st.columns(4)
+    cards = card_grid(4, per_row=2)
     cards[0].metric(t("desks.open"), format_number(open_desks), border=True)
     cards[1].metric(t("desks.taken"), money(taken), border=True)
     cards[2].metric(t("desks.undeposited"), money(undeposited), help=t("desks.undeposited.help"), border=True)

@@ -14,7 +14,7 @@ from auth import User, show_refusal
 from data import customers
 from data.warehouse import settings
 from i18n import current_language, format_number, labels, t
-from ui import find_customer, local_today, money, problems_as_messages, signed_in_user
+from ui import card_grid, find_customer, local_today, money, problems_as_messages, signed_in_user
 
 CONTRACT_COLUMNS = {
     "reference": "column.contract",
@@ -75,7 +75,7 @@ def identity_and_balance(reference: str) -> dict:
             if part
         )
     )
-    cards = st.columns(5)
+    cards = card_grid(5)
     for card, (key, value) in zip(
         cards,
         (
@@ -157,7 +157,7 @@ def statement_and_payments(reference: str) -> None:
     end = end_column.date_input(t("statement.end"), value=today, format="DD/MM/YYYY", key="statement.end")
     end_excluded = end + dt.timedelta(days=1)
     found = customers.statement(reference, start, end_excluded)
-    cards = st.columns(4)
+    cards = card_grid(4, per_row=2)
     cards[0].metric(t("statement.opening"), money(found["opening_balance"]), border=True)
     cards[1].metric(t("statement.debit"), money(found["total_debit"]), border=True)
     cards[2].metric(t("statement.credit"), money(found["total_credit"]), border=True)

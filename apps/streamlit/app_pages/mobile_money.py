@@ -12,7 +12,7 @@ from api import ApiProblem, forget_reads
 from auth import show_refusal
 from data import mobile_money
 from i18n import format_number, labels, t
-from ui import local_time, local_today, money, problems_as_messages, signed_in_user
+from ui import card_grid, local_time, local_today, money, problems_as_messages, signed_in_user
 
 DONE_KEY = "mm.done"
 # The operational API's default limit for a statement (YEELEN_MAX_STATEMENT_BYTES, 10,000,000 bytes), in the
@@ -81,13 +81,12 @@ def choose_statement(partners: list[dict]) -> tuple[str, dt.date, list[dict]]:
 def summary(report: dict) -> None:
     """Our side, their side, what matches and how many lines need someone's attention."""
     to_check = sum(len(report.get(part) or []) for part in mobile_money.DIFFERENCES)
-    # Two cards a row: a day's amounts run to millions of francs, which four cards a row would cut short.
-    first, second = st.columns(2), st.columns(2)
-    for card, part in zip((*first, second[0]), ("ours", "theirs", "matched"), strict=True):
+    cards = card_grid(4, per_row=2)
+    for card, part in zip(cards[:3], ("ours", "theirs", "matched"), strict=True):
         figures = report[part]
         card.metric(t(f"mm.{part}"), money(figures["amount"]), border=True)
         card.caption(t("mm.operations", count=format_number(figures["count"])))
-    second[1].metric(t("mm.to_check"), format_number(to_check), border=True)
+    cards[3].metric(t("mm.to_check"), format_number(to_check), border=True)
     current = next(item for item in report["revisions"] if item["revision"] == report["revision"])
     st.caption(
         t(

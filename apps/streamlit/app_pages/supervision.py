@@ -11,8 +11,8 @@ import streamlit as st
 from data import supervision
 from data.scope import Scope
 from data.warehouse import settings
-from i18n import current_language, format_number, format_percent, labels, month_label, t
-from ui import agency_choice, money, problems_as_messages, signed_in_user
+from i18n import current_language, format_compact, format_number, format_percent, labels, month_label, t
+from ui import agency_choice, card_grid, money, problems_as_messages, signed_in_user
 
 AGENCY_COLUMNS = {
     "code": "column.agency_code",
@@ -39,14 +39,17 @@ ROUND_COLUMNS = {
 
 
 def period_and_place_filters(scope: Scope) -> tuple[dt.date, int | None, int | None]:
-    """The month (latest first), the agency (all of the user's by default) and, within an agency, a round."""
-    months = supervision.months()
+    """The month (latest first; the latest billed at first), the agency (all of the user's by default) and, within
+    an agency, a round."""
+    months = supervision.months()[::-1]
+    latest_billed = supervision.latest_billed_month()
     # Labels are fixed now: the widgets may format their options again outside this run.
     language = current_language()
     month_column, agency_column, round_column = st.columns(3)
     month = month_column.selectbox(
         t("filter.month"),
-        options=months[::-1],
+        options=months,
+        index=months.index(latest_billed) if latest_billed in months else 0,
         format_func=lambda value: month_label(value, language),
         key="supervision.month",
     )
@@ -73,8 +76,8 @@ def customers_and_consumption(month: dt.date, scope: Scope, agency_id: int | Non
         (
             ("kpi.active_contracts", format_number(figures.active_contracts)),
             ("kpi.customers", format_number(figures.customers)),
-            ("kpi.electricity", format_number(figures.electricity_kwh)),
-            ("kpi.water", format_number(figures.water_m3)),
+            ("kpi.electricity", format_compact(figures.electricity_kwh)),
+            ("kpi.water", format_compact(figures.water_m3)),
             ("kpi.estimated_share", format_percent(figures.estimated_share)),
         ),
         strict=True,
@@ -86,15 +89,15 @@ def billing_and_collection(month: dt.date, scope: Scope, agency_id: int | None, 
     """Six cards for the month at the chosen level: customers, kWh and m³ billed, billed, collected, rate."""
     st.subheader(f"{t('billing_kpi.title')} — {month_label(month)}")
     figures = supervision.billing_kpis(month, scope, agency_id, round_id)
-    cards = st.columns(6)
+    cards = card_grid(6)
     for card, (key, value) in zip(
         cards,
         (
             ("kpi.customers_billed", format_number(figures.customers_billed)),
-            ("kpi.electricity_billed", format_number(figures.electricity_kwh)),
-            ("kpi.water_billed", format_number(figures.water_m3)),
-            ("kpi.billed", money(figures.billed_minor)),
-            ("kpi.collected", money(figures.collected_minor)),
+            ("kpi.electricity_billed", format_compact(figures.electricity_kwh)),
+            ("kpi.water_billed", format_compact(figures.water_m3)),
+            ("kpi.billed", money(figures.billed_minor, compact=True)),
+            ("kpi.collected", money(figures.collected_minor, compact=True)),
             ("kpi.collection_rate", format_percent(figures.collection_rate)),
         ),
         strict=True,
@@ -128,8 +131,10 @@ def receivables_by_age(scope: Scope, agency_id: int | None, scale: float) -> Non
     aged = supervision.aged_balance(scope, agency_id)
     overdue_90 = sum(aged[bucket] or 0 for bucket in ("days_91_180", "days_181_365", "over_365"))
     left, right, third = st.columns(3)
-    left.metric(t("kpi.receivables"), money(aged["open_minor"]), help=t("kpi.receivables.help"), border=True)
-    right.metric(t("kpi.overdue_90"), money(overdue_90), help=t("kpi.overdue_90.help"), border=True)
+    left.metric(
+        t("kpi.receivables"), money(aged["open_minor"], compact=True), help=t("kpi.receivables.help"), border=True
+    )
+    right.metric(t("kpi.overdue_90"), money(overdue_90, compact=True), help=t("kpi.overdue_90.help"), border=True)
     third.metric(t("kpi.customers_owing"), format_number(aged["customers"]), border=True)
     by_agency = supervision.aged_balance_by_agency(scope, agency_id)
     if by_agency.empty:
@@ -161,7 +166,9 @@ def losses_over_time(month: dt.date, scope: Scope, agency_id: int | None) -> Non
         t("kpi.non_technical_share"), format_percent(None if row is None else row["non_technical_share"]), border=True
     )
     right.metric(
-        t("kpi.non_technical_value"), money(None if row is None else row["non_technical_value_minor"]), border=True
+        t("kpi.non_technical_value"),
+        money(None if row is None else row["non_technical_value_minor"], compact=True),
+        border=True,
     )
     st.plotly_chart(charts.loss_share_trend(losses), width="stretch", key="supervision.losses")
 

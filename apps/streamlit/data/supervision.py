@@ -24,6 +24,10 @@ select month from marts.rpt_billing_collection_by_round
 order by month
 """
 
+LATEST_BILLED_SQL = """
+select max(month) as month from marts.rpt_billing_collection_by_round where billed_minor > 0
+"""
+
 KPIS_SQL = """
 with consumption as (
     select
@@ -264,6 +268,12 @@ def months() -> list[dt.date]:
     if not values:
         raise NoPublishedMarts("the marts hold no consumption yet")
     return values
+
+
+def latest_billed_month() -> dt.date | None:
+    """The latest month billed: the later months hold only payments and readings of a period not yet billed."""
+    value = fetch(LATEST_BILLED_SQL)["month"].iloc[0]
+    return None if pd.isna(value) else as_date(value)
 
 
 def kpis(month: dt.date, scope: Scope, agency_id: int | None) -> Kpis:
