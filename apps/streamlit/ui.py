@@ -154,6 +154,17 @@ def agency_choice(scope: Scope, key: str, *, column: object = None, allow_all: b
     )
 
 
+def with_dashes(frame: pd.DataFrame, skip: Iterable[str] = ()) -> pd.DataFrame:
+    """The frame with a dash for each missing text (a reason, a receipt, a transformer): a table shows it as "None"
+    otherwise, whatever the Styler's ``na_rep``. Number columns keep their missing values (they sort as numbers)."""
+    skipped = set(skip)
+    texts = [name for name in frame.columns if name not in skipped and frame[name].dtype == object]
+    missing = [name for name in texts if frame[name].isna().any()]
+    if not missing:
+        return frame
+    return frame.assign(**{name: frame[name].where(frame[name].notna(), "—") for name in missing})
+
+
 def styled(frame: pd.DataFrame, columns: Iterable[str], formats: dict, na_rep: str | None = None):
     """The shown ``columns`` of ``frame`` with their display ``formats`` (pandas' Styler).
 
@@ -161,7 +172,8 @@ def styled(frame: pd.DataFrame, columns: Iterable[str], formats: dict, na_rep: s
     only the columns on the screen go through it (row order, and so a table's selection, is unchanged).
     """
     shown = [name for name in columns if name in frame.columns]
-    return frame[shown].style.format({name: format for name, format in formats.items() if name in shown}, na_rep=na_rep)
+    texts = with_dashes(frame[shown], skip=formats)
+    return texts.style.format({name: format for name, format in formats.items() if name in shown}, na_rep=na_rep)
 
 
 def exports(frame: pd.DataFrame, *, name: str, key: str, headers: dict[str, str] | None = None) -> None:

@@ -3,12 +3,15 @@ each limited to the planner's agency."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 
+import duckdb
 import openpyxl
 
 from yeelen.settings import Settings
+from yeelen.warehouse.publish import publish_marts
 
 from . import marts_fixture
 from .conftest import assert_no_exception, run_screen
@@ -110,6 +113,28 @@ def test_losses_per_transformer_on_a_map_coloured_by_loss(published: Settings) -
 
     app.selectbox(key="losses.level").set_value("feeder").run()
     assert len(app.dataframe[0].value) == len(marts_fixture.FEEDERS)
+
+
+def test_the_losses_open_on_the_latest_month_that_can_be_trusted(fixture_warehouse: Settings) -> None:
+    latest, before = marts_fixture.MONTHS[-1], marts_fixture.MONTHS[-2]
+    with duckdb.connect(str(fixture_warehouse.warehouse_path)) as connection:
+        # The month just ended: its customers' readings are still coming in.
+        connection.execute(
+            "update marts.fct_energy_balance set is_trusted = false, trust_issue = 'TOO_MANY_ESTIMATES'"
+            " where period_month = ?",
+            [latest],
+        )
+    publish_marts(fixture_warehouse)
+
+    app = run_screen("losses")
+    assert_no_exception(app)
+    chooser = app.selectbox(key="losses.month")
+    assert chooser.value == before
+    assert chooser.options[0] == "avril 2026" and latest == dt.date(2026, 4, 1), "still offered, first"
+    app.selectbox(key="losses.month").set_value(latest).run()
+    assert_no_exception(app)
+    metrics = {metric.label: metric.value for metric in app.metric}
+    assert metrics["Bilans non fiables"] == str(len(marts_fixture.TRANSFORMERS))
 
 
 def test_the_losses_table_lists_the_worst_and_exports_them_all(published: Settings, monkeypatch) -> None:

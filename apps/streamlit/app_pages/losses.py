@@ -48,7 +48,8 @@ SUSPECT_COLUMNS = {
 
 
 def commodity_level_period_and_agency(scope: Scope) -> tuple[str, str, dt.date, int | None]:
-    """Electricity or water, the level of the balance, the month, and the agency."""
+    """Electricity or water, the level of the balance, the month (the latest mostly trusted at first), and the
+    agency."""
     language = current_language()
     first, second, third, fourth = st.columns(4)
     commodity = (
@@ -66,10 +67,13 @@ def commodity_level_period_and_agency(scope: Scope) -> tuple[str, str, dt.date, 
         t("filter.level"), options=levels, format_func=lambda value: t(f"level.{value}", language), key="losses.level"
     )
     agency_id = agency_choice(scope, "losses.agency", column=fourth)
-    periods = losses.periods(commodity, scope, agency_id)
+    periods = losses.periods(commodity, scope, agency_id)[::-1]
+    # At first the latest month that can mostly be trusted: the month just ended awaits its customers' readings.
+    trusted = losses.latest_trusted_period(commodity, scope, agency_id)
     month = third.selectbox(
         t("filter.month"),
-        options=periods[::-1],
+        options=periods,
+        index=periods.index(trusted) if trusted in periods else 0,
         format_func=lambda value: month_label(value, language),
         key="losses.month",
     )

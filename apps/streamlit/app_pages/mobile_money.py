@@ -12,7 +12,7 @@ from api import ApiProblem, forget_reads
 from auth import show_refusal
 from data import mobile_money
 from i18n import format_number, labels, t
-from ui import card_grid, local_time, local_today, money, problems_as_messages, signed_in_user
+from ui import card_grid, local_time, local_today, money, problems_as_messages, signed_in_user, with_dashes
 
 DONE_KEY = "mm.done"
 # The operational API's default limit for a statement (YEELEN_MAX_STATEMENT_BYTES, 10,000,000 bytes), in the
@@ -143,16 +143,8 @@ def _day(value: str | None) -> str | None:
 
 def _table(frame: pd.DataFrame, columns: dict[str, str], formats: dict, *, key: str) -> None:
     headers = labels(columns)
-    # A dash for what is not there (a reason, a receipt): the table shows a missing text as "None" otherwise.
-    frame = frame.assign(
-        **{
-            name: frame[name].where(frame[name].notna(), "—")
-            for name in frame.columns
-            if name not in formats and frame[name].dtype == object
-        }
-    )
     st.dataframe(
-        frame.style.format(formats, na_rep="—"),
+        with_dashes(frame, skip=formats).style.format(formats, na_rep="—"),
         hide_index=True,
         width="stretch",
         column_order=[name for name in headers if name in frame.columns],

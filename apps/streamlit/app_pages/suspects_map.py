@@ -13,7 +13,7 @@ from data import field, suspects
 from data.scope import Scope
 from data.warehouse import settings
 from i18n import current_language, format_number, labels, t
-from ui import agency_choice, exports, local_today, problems_as_messages, signed_in_user
+from ui import agency_choice, exports, local_today, problems_as_messages, signed_in_user, with_dashes
 
 LIST_COLUMNS = {
     "route_order": "column.route_order",
@@ -86,7 +86,7 @@ def inspection_list(found: pd.DataFrame) -> None:
     reasons = "reasons_fr" if current_language() == "fr" else "reasons_en"
     headers = labels(LIST_COLUMNS) | {reasons: t("column.reasons")}
     st.dataframe(
-        found,
+        with_dashes(found),
         hide_index=True,
         width="stretch",
         column_order=list(headers),

@@ -31,6 +31,19 @@ where commodity = :commodity and {where}
 order by period_month
 """
 
+# The latest month whose balances are mostly trusted: the month just ended has its customers' readings still coming
+# in (estimates, missing readings), and its balances say so.
+TRUSTED_PERIOD_SQL = """
+select max(period_month) as period_month
+from (
+    select period_month
+    from marts.fct_energy_balance
+    where commodity = :commodity and {where}
+    group by period_month
+    having avg(case when is_trusted then 1.0 else 0.0 end) >= 0.5
+) as mostly_trusted
+"""
+
 BALANCES_SQL = """
 select
     equipment_id, equipment_code, equipment_name, balance_level, agency_code, agency_name,
@@ -104,6 +117,13 @@ def periods(commodity: str, scope: Scope, agency_id: int | None) -> list[dt.date
     if not values:
         raise NoPublishedMarts("no energy balance yet")
     return values
+
+
+def latest_trusted_period(commodity: str, scope: Scope, agency_id: int | None) -> dt.date | None:
+    """The latest month at least half of whose balances can be trusted (None when no month is)."""
+    where, parameters = agency_filter("agency_id", scope, agency_id)
+    value = fetch(TRUSTED_PERIOD_SQL.format(where=where), commodity=commodity, **parameters)["period_month"].iloc[0]
+    return None if pd.isna(value) else as_date(value)
 
 
 def balances(level: str, commodity: str, month: dt.date, scope: Scope, agency_id: int | None) -> pd.DataFrame:
