@@ -9,6 +9,8 @@ import json
 
 import duckdb
 import openpyxl
+import pandas as pd
+import pyarrow as pa
 
 from yeelen.settings import Settings
 from yeelen.warehouse.publish import publish_marts
@@ -75,6 +77,11 @@ def test_a_planner_of_thies_sees_only_the_suspects_of_thies(published: Settings)
     assert "P0000001" not in map_sources(app)[0]
 
 
+def displayed(frame) -> pd.DataFrame:
+    """The cells of a table as the screen writes them (its Styler's display values)."""
+    return pa.ipc.open_stream(frame.proto.arrow_data.styler.display_values).read_pandas()
+
+
 def test_contracts_to_disconnect_per_agent_and_the_campaigns_of_dakar(published: Settings) -> None:
     app = run_screen("recovery")
 
@@ -88,6 +95,10 @@ def test_contracts_to_disconnect_per_agent_and_the_campaigns_of_dakar(published:
     campaigns = next(frame.value for frame in app.dataframe if "campaign_name" in frame.value.columns)
     assert list(campaigns["campaign_reference"]) == ["CC-2026-001"]
     assert campaigns["paid"].iloc[0] == 1 and campaigns["settled_share"].iloc[0] == 0.5
+    # Counts are written as whole numbers, not as the floats the data layer holds (1.000000).
+    shown = displayed(next(frame for frame in app.dataframe if "campaign_name" in frame.value.columns))
+    assert "1.000000" not in shown.to_string() and shown["paid"].iloc[0] == "1"
+    assert displayed(app.dataframe[0])["eligible_contracts"].iloc[0] == "2"
     assert sources[1].count('"className": "yeelen-recovery"') == 2, "the campaign's targets, by status"
 
 

@@ -61,6 +61,26 @@ TARGET_COLUMNS = {
     "status_on": "column.status_on",
 }
 
+# Counts, held as floats by the data layer: written as whole numbers (a table shows 184.000000 otherwise).
+COUNT_COLUMNS = (
+    "eligible_contracts",
+    "kept_connected",
+    "route_order",
+    "unpaid_bills",
+    "days_overdue",
+    "targets",
+    "pending",
+    "notice_delivered",
+    "paid",
+    "disconnected",
+    "refused",
+    "reconnected",
+)
+
+
+def _counts(frame: pd.DataFrame) -> dict:
+    return {name: format_number for name in COUNT_COLUMNS if name in frame.columns}
+
 
 def agency_and_agent(scope: Scope) -> tuple[int | None, str | None, pd.DataFrame]:
     """The agency, and one collection agent (or all of them); the agents' figures for the agency."""
@@ -85,7 +105,7 @@ def candidates_by_agent(agents: pd.DataFrame) -> None:
     cards[2].metric(t("kpi.kept_connected"), format_number(agents["kept_connected"].sum()), border=True)
     headers = labels(AGENT_COLUMNS)
     st.dataframe(
-        agents.style.format({"amount_at_stake_minor": money, "amount_kept_minor": money}),
+        agents.style.format({"amount_at_stake_minor": money, "amount_kept_minor": money} | _counts(agents)),
         hide_index=True,
         width="stretch",
         column_order=list(headers),
@@ -123,7 +143,7 @@ def disconnection_list(candidates: pd.DataFrame, agency_id: int | None, scope: S
     """The disconnection list in route order, its exports, and a campaign made from it through the API."""
     headers = labels(CANDIDATE_COLUMNS)
     st.dataframe(
-        candidates.style.format({"amount_due_minor": money}),
+        candidates.style.format({"amount_due_minor": money} | _counts(candidates)),
         hide_index=True,
         width="stretch",
         column_order=list(headers),
@@ -161,7 +181,9 @@ def campaigns_and_progress(scope: Scope, agency_id: int | None) -> None:
         return
     headers = labels(CAMPAIGN_COLUMNS)
     st.dataframe(
-        campaigns.style.format({"amount_due_minor": money, "recovered_minor": money, "settled_share": format_percent}),
+        campaigns.style.format(
+            {"amount_due_minor": money, "recovered_minor": money, "settled_share": format_percent} | _counts(campaigns)
+        ),
         hide_index=True,
         width="stretch",
         column_order=list(headers),
@@ -174,7 +196,9 @@ def campaigns_and_progress(scope: Scope, agency_id: int | None) -> None:
     )
     progress = collection.progress_by_agent(campaign_id, scope)
     st.dataframe(
-        progress.style.format({"amount_due_minor": money, "recovered_minor": money, "settled_share": format_percent}),
+        progress.style.format(
+            {"amount_due_minor": money, "recovered_minor": money, "settled_share": format_percent} | _counts(progress)
+        ),
         hide_index=True,
         width="stretch",
         column_config={
