@@ -61,25 +61,10 @@ TARGET_COLUMNS = {
     "status_on": "column.status_on",
 }
 
-# Counts, held as floats by the data layer: written as whole numbers (a table shows 184.000000 otherwise).
-COUNT_COLUMNS = (
-    "eligible_contracts",
-    "kept_connected",
-    "route_order",
-    "unpaid_bills",
-    "days_overdue",
-    "targets",
-    "pending",
-    "notice_delivered",
-    "paid",
-    "disconnected",
-    "refused",
-    "reconnected",
-)
-
 
 def _counts(frame: pd.DataFrame) -> dict:
-    return {name: format_number for name in COUNT_COLUMNS if name in frame.columns}
+    """Counts written as whole numbers (a table shows 184.000000 for the float the data layer holds)."""
+    return {name: format_number for name in collection.COUNTS if name in frame.columns}
 
 
 def agency_and_agent(scope: Scope) -> tuple[int | None, str | None, pd.DataFrame]:

@@ -108,17 +108,13 @@ where collection_campaign_id = :campaign_id and {where}
 order by collection_agent, route_order, contract_reference
 """
 
-NUMBERS = (
+# Counts: whole numbers, though held as floats like every figure here.
+COUNTS = (
     "eligible_contracts",
-    "amount_at_stake_minor",
     "kept_connected",
-    "amount_kept_minor",
-    "amount_due_minor",
+    "route_order",
     "unpaid_bills",
     "days_overdue",
-    "route_order",
-    "latitude",
-    "longitude",
     "targets",
     "pending",
     "notice_delivered",
@@ -126,6 +122,14 @@ NUMBERS = (
     "disconnected",
     "refused",
     "reconnected",
+)
+NUMBERS = (
+    *COUNTS,
+    "amount_at_stake_minor",
+    "amount_kept_minor",
+    "amount_due_minor",
+    "latitude",
+    "longitude",
     "settled_share",
     "recovered_minor",
     "reconnection_fees_minor",
