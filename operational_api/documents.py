@@ -48,8 +48,10 @@ def format_moment(value: dt.datetime | None, timezone: str) -> str:
     return value.astimezone(ZoneInfo(timezone)).strftime("%d/%m/%Y %H:%M") if value else ""
 
 
+# A receipt is an A5 slip; a statement or a deposit slip, whose tables carry several amounts of millions of francs
+# side by side, an A4 page.
+_PAGE = "@page {{ size: {size}; margin: 12mm; }}"
 _STYLE = """
-@page { size: A5; margin: 12mm; }
 body { font-family: 'DejaVu Sans', sans-serif; font-size: 9.5pt; color: #111; }
 h1 { font-size: 14pt; margin: 0 0 2mm 0; }
 .utility { font-size: 10pt; font-weight: bold; }
@@ -70,11 +72,11 @@ def _e(value: object) -> str:
     return html.escape("" if value is None else str(value))
 
 
-def _page(title: str, body: str, mark: str | None = None) -> str:
+def _page(title: str, body: str, mark: str | None = None, size: str = "A5") -> str:
     watermark = f'<div class="mark">{_e(mark)}</div>' if mark else ""
     return (
         f'<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>{_e(title)}</title>'
-        f"<style>{_STYLE}</style></head><body>{watermark}{body}</body></html>"
+        f"<style>{_PAGE.format(size=size)}{_STYLE}</style></head><body>{watermark}{body}</body></html>"
     )
 
 
@@ -209,7 +211,7 @@ def statement_html(data: StatementData) -> str:
         '<p class="small">Solde positif : montant dû par le client. Solde négatif : crédit en faveur du client. '
         f"Édité le {format_moment(data.printed_at, data.timezone)}.</p>"
     )
-    return _page(f"Relevé de compte {data.customer_reference}", body)
+    return _page(f"Relevé de compte {data.customer_reference}", body, size="A4")
 
 
 @dataclass(frozen=True)
@@ -244,4 +246,4 @@ def cheque_slip_html(data: ChequeSlipData) -> str:
         f'<tr class="total"><td colspan="4">Total ({len(data.cheques)} chèques)</td>'
         f'<td class="amount">{_e(money(data.total))}</td></tr></table>'
     )
-    return _page(f"Remise de chèques {data.reference}", body)
+    return _page(f"Remise de chèques {data.reference}", body, size="A4")
