@@ -259,6 +259,14 @@ def month_label(month: dt.date, language: str | None = None) -> str:
     return f"{MONTHS[language or current_language()][month.month - 1]} {month.year}"
 
 
+def format_day(value: object, language: str | None = None) -> str:
+    """A day, from a date or its ISO text: ``04/04/2025`` in French, ``2025-04-04`` in English; a dash for none."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or str(value) in ("", "NaT", "None"):
+        return "—"
+    day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+    return day.strftime("%d/%m/%Y") if (language or current_language()) == "fr" else day.strftime("%Y-%m-%d")
+
+
 def format_timestamp(moment: dt.datetime, language: str | None = None) -> str:
     """A local date and time: ``28/11/2026 06:30`` or ``2026-11-28 06:30``."""
     if (language or current_language()) == "fr":

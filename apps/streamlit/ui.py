@@ -22,6 +22,7 @@ from i18n import (
     QUERY_PARAMETER,
     SESSION_KEY,
     current_language,
+    format_day,
     format_money,
     format_timestamp,
     initial_language,
@@ -152,6 +153,11 @@ def agency_choice(scope: Scope, key: str, *, column: object = None, allow_all: b
         format_func=lambda value: everything if value is None else f"{agencies[value].name} ({agencies[value].code})",
         key=key,
     )
+
+
+def days(frame: pd.DataFrame, *names: str) -> dict:
+    """Display formats for the date columns ``names`` that ``frame`` has: a day as the language writes it."""
+    return {name: format_day for name in names if name in frame.columns}
 
 
 def with_dashes(frame: pd.DataFrame, skip: Iterable[str] = ()) -> pd.DataFrame:

@@ -3,6 +3,8 @@ in plain words; a cashier of another agency finds none of Dakar's customers."""
 
 from __future__ import annotations
 
+from streamlit.proto.Metric_pb2 import Metric
+
 from yeelen.settings import Settings
 
 from .conftest import assert_no_exception, run_screen
@@ -26,6 +28,13 @@ def test_a_payment_from_opening_to_closing(published: Settings, own_api: str) ->
     app.button[[button.label for button in app.button].index("Ouvrir ma caisse")].click().run()
     assert_no_exception(app)
     assert app.success[0].value.startswith("Caisse n°") and "DKP" in app.success[0].value
+    # Under each means of payment its count, in grey and without an arrow: a count, not a change.
+    cash = next(item for item in app.metric if item.label == "Espèces")
+    assert cash.proto.delta == "0 opération(s)"
+    assert (Metric.MetricColor.Name(cash.proto.color), Metric.MetricDirection.Name(cash.proto.direction)) == (
+        "GRAY",
+        "NONE",
+    )
 
     app.text_input(key="cash.search").set_value("Diop").run()
     assert app.selectbox(key="cash.chosen").value == "C0000002"

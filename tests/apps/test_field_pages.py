@@ -99,6 +99,8 @@ def test_contracts_to_disconnect_per_agent_and_the_campaigns_of_dakar(published:
     shown = displayed(next(frame for frame in app.dataframe if "campaign_name" in frame.value.columns))
     assert "1.000000" not in shown.to_string() and shown["paid"].iloc[0] == "1"
     assert displayed(app.dataframe[0])["eligible_contracts"].iloc[0] == "2"
+    oldest = agents["oldest_due_date"].iloc[0]
+    assert displayed(app.dataframe[0])["oldest_due_date"].iloc[0] == f"{oldest:%d/%m/%Y}"  # a day as French writes it
     assert sources[1].count('"className": "yeelen-recovery"') == 2, "the campaign's targets, by status"
 
 

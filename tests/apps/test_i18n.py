@@ -16,6 +16,7 @@ from data.supervision import AGE_BUCKETS
 from i18n import (
     CATALOGUE,
     format_compact,
+    format_day,
     format_money,
     format_number,
     format_percent,
@@ -105,6 +106,13 @@ def test_numbers_in_each_language() -> None:
     assert format_number(float("nan"), language="en") == "—"
     assert format_percent(0.0629, language="fr") == "6,3\u00a0%"
     assert format_percent(0.0629, language="en") == "6.3%"
+
+
+def test_days_in_each_language() -> None:
+    assert format_day(dt.date(2025, 4, 4), language="fr") == "04/04/2025"
+    assert format_day("2025-04-04", language="fr") == "04/04/2025"  # as the API sends it
+    assert format_day("2025-04-04T00:00:00", language="en") == "2025-04-04"
+    assert format_day(None, language="fr") == format_day(float("nan"), language="fr") == "—"
 
 
 def test_large_figures_on_cards_in_millions_and_billions() -> None:

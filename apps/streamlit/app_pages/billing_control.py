@@ -11,7 +11,7 @@ from auth import User, show_refusal
 from data import billing
 from data.scope import Scope
 from i18n import current_language, format_number, has_label, labels, month_label, t
-from ui import card_grid, exports, local_today, money, problems_as_messages, signed_in_user, styled
+from ui import card_grid, days, exports, local_today, money, problems_as_messages, signed_in_user, styled
 
 DONE_KEY = "billing.done"
 BATCH_COLUMNS = {
@@ -143,7 +143,11 @@ def draft_bills(batch_id: int, scope: Scope) -> None:
         return
     headers = labels(BILL_COLUMNS)
     selection = st.dataframe(
-        styled(bills, [*headers, "bill_key"], {"total_minor": money, "consumption": format_number}),
+        styled(
+            bills,
+            [*headers, "bill_key"],
+            {"total_minor": money, "consumption": format_number} | days(bills, "period_start", "period_end"),
+        ),
         hide_index=True,
         width="stretch",
         column_order=list(headers),
@@ -194,7 +198,12 @@ def control_alerts(batch_id: int, scope: Scope) -> None:
     shown = frame.assign(alert_code=[coded("alert", code) for code in frame["alert_code"]])
     headers = labels(ALERT_COLUMNS)
     st.dataframe(
-        styled(shown, headers, {"total_minor": money, "consumption": format_number}, na_rep="—"),
+        styled(
+            shown,
+            headers,
+            {"total_minor": money, "consumption": format_number} | days(shown, "period_start", "period_end"),
+            na_rep="—",
+        ),
         hide_index=True,
         width="stretch",
         column_order=list(headers),

@@ -11,7 +11,7 @@ from auth import User, idempotency_key, show_refusal
 from data import cashdesk, customers
 from data.warehouse import settings
 from i18n import format_number, labels, t
-from ui import card_grid, find_customer, local_time, money, problems_as_messages, signed_in_user
+from ui import card_grid, days, find_customer, local_time, money, problems_as_messages, signed_in_user
 
 PREVIEW_KEY = "cash.preview"
 RECEIPT_KEY = "cash.receipt"
@@ -74,7 +74,15 @@ def session_figures(session: dict) -> None:
     cards = card_grid(len(cashdesk.METHODS) + 1)
     for card, method in zip(cards, cashdesk.METHODS, strict=False):
         line = totals.get(method, {"count": 0, "amount": 0})
-        card.metric(t(f"method.{method}"), money(line["amount"]), t("cash.count", count=line["count"]), border=True)
+        # The count of payments under the amount, in grey: no arrow, it is not a change.
+        card.metric(
+            t(f"method.{method}"),
+            money(line["amount"]),
+            t("cash.count", count=line["count"]),
+            delta_color="off",
+            delta_arrow="off",
+            border=True,
+        )
     cards[-1].metric(t("cash.expected_cash"), money(session["expected_cash"]), border=True)
 
 
@@ -143,7 +151,7 @@ def take_a_payment(session: dict) -> None:
     if not open_invoices.empty:
         headers = labels(OPEN_INVOICE_COLUMNS)
         st.dataframe(
-            open_invoices.style.format({"total": money, "open_amount": money}),
+            open_invoices.style.format({"total": money, "open_amount": money} | days(open_invoices, "due_date")),
             hide_index=True,
             width="stretch",
             column_order=list(headers),
@@ -190,7 +198,9 @@ def allocation_before_confirming(preview: dict) -> None:
     else:
         headers = labels(ALLOCATION_COLUMNS)
         st.dataframe(
-            allocations.style.format({"open_before": money, "amount": money, "open_after": money}),
+            allocations.style.format(
+                {"open_before": money, "amount": money, "open_after": money} | days(allocations, "due_date")
+            ),
             hide_index=True,
             width="stretch",
             column_order=list(headers),

@@ -14,7 +14,7 @@ from auth import User, show_refusal
 from data import customers
 from data.warehouse import settings
 from i18n import current_language, format_number, labels, t
-from ui import card_grid, find_customer, local_today, money, problems_as_messages, signed_in_user
+from ui import card_grid, days, find_customer, local_today, money, problems_as_messages, signed_in_user
 
 CONTRACT_COLUMNS = {
     "reference": "column.contract",
@@ -131,7 +131,7 @@ def invoices(reference: str) -> None:
         return
     headers = labels(INVOICE_COLUMNS)
     st.dataframe(
-        frame.style.format({"total": money, "open_amount": money}),
+        frame.style.format({"total": money, "open_amount": money} | days(frame, "issue_date", "due_date")),
         hide_index=True,
         width="stretch",
         column_order=list(headers),
@@ -168,7 +168,7 @@ def statement_and_payments(reference: str) -> None:
     else:
         headers = labels(STATEMENT_COLUMNS)
         st.dataframe(
-            lines.style.format({"debit": money, "credit": money, "balance": money}),
+            lines.style.format({"debit": money, "credit": money, "balance": money} | days(lines, "entry_date")),
             hide_index=True,
             width="stretch",
             column_order=list(headers),
@@ -178,7 +178,7 @@ def statement_and_payments(reference: str) -> None:
         payments = lines[lines["kind"].isin(["payment", "payment_reversal"])]
         st.markdown(f"**{t('statement.payments', count=len(payments))}**")
         st.dataframe(
-            payments.style.format({"debit": money, "credit": money}),
+            payments.style.format({"debit": money, "credit": money} | days(payments, "entry_date")),
             hide_index=True,
             width="stretch",
             column_order=["entry_date", "reference", "description", "credit", "debit"],

@@ -15,7 +15,7 @@ from data import collection
 from data.scope import Scope, agencies
 from data.warehouse import settings
 from i18n import current_language, format_number, format_percent, labels, t
-from ui import agency_choice, exports, local_today, money, problems_as_messages, signed_in_user
+from ui import agency_choice, days, exports, local_today, money, problems_as_messages, signed_in_user
 
 AGENT_COLUMNS = {
     "collection_agent": "column.agent",
@@ -90,7 +90,11 @@ def candidates_by_agent(agents: pd.DataFrame) -> None:
     cards[2].metric(t("kpi.kept_connected"), format_number(agents["kept_connected"].sum()), border=True)
     headers = labels(AGENT_COLUMNS)
     st.dataframe(
-        agents.style.format({"amount_at_stake_minor": money, "amount_kept_minor": money} | _counts(agents)),
+        agents.style.format(
+            {"amount_at_stake_minor": money, "amount_kept_minor": money}
+            | _counts(agents)
+            | days(agents, "oldest_due_date")
+        ),
         hide_index=True,
         width="stretch",
         column_order=list(headers),
