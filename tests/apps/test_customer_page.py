@@ -38,6 +38,15 @@ def test_the_account_of_a_customer(published: Settings) -> None:
     assert app.subheader[0].value == "Awa Ndiaye · C0000001"
     assert next(item.value for item in app.metric if item.label == "Montant dû") == money(owed)
     assert list(frame_with(app, "number")["number"]) == ["F2026-0000001", "F2026-0000002"]
+    # Codes read as words of the screen's language.
+    assert set(frame_with(app, "number")["kind"]) == {"Facture"}
+    contracts = frame_with(app, "billing_cycle")
+    assert contracts[["commodity", "billing_cycle", "payment_mode", "status"]].iloc[0].tolist() == [
+        "Électricité",
+        "Mensuelle",
+        "Postpayé",
+        "Actif",
+    ]
     statement = frame_with(app, "debit")
     assert statement["debit"].sum() == owed
     readings = app.get("plotly_chart")

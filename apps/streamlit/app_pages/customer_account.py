@@ -28,6 +28,13 @@ CONTRACT_COLUMNS = {
     "meter_serial": "column.meter",
     "address": "column.address",
 }
+# Columns holding a code, shown by its label in the screen's language: column -> prefix of the label keys.
+CONTRACT_CODES = {
+    "commodity": "energy",
+    "billing_cycle": "cycle",
+    "payment_mode": "payment_mode",
+    "status": "contract_status",
+}
 INVOICE_COLUMNS = {
     "number": "column.invoice",
     "kind": "column.kind",
@@ -55,6 +62,17 @@ COMPLAINT_COLUMNS = {
     "days_open": "column.days_open",
     "closed_on": "column.closed_on",
 }
+
+
+def coded(frame: pd.DataFrame, codes: dict[str, str]) -> pd.DataFrame:
+    """``frame`` with each code of ``codes``' columns replaced by its label (``active`` -> ``Actif``)."""
+    return frame.assign(
+        **{
+            column: [t(f"{prefix}.{value}") if value else value for value in frame[column]]
+            for column, prefix in codes.items()
+            if column in frame.columns
+        }
+    )
 
 
 def identity_and_balance(reference: str) -> dict:
@@ -99,7 +117,7 @@ def contracts_and_premises(found: dict) -> None:
         return
     headers = labels(CONTRACT_COLUMNS)
     st.dataframe(
-        contracts,
+        coded(contracts, CONTRACT_CODES),
         hide_index=True,
         width="stretch",
         column_order=[name for name in headers if name in contracts.columns],
@@ -131,7 +149,9 @@ def invoices(reference: str) -> None:
         return
     headers = labels(INVOICE_COLUMNS)
     st.dataframe(
-        frame.style.format({"total": money, "open_amount": money} | days(frame, "issue_date", "due_date")),
+        coded(frame, {"kind": "invoice_kind"}).style.format(
+            {"total": money, "open_amount": money} | days(frame, "issue_date", "due_date")
+        ),
         hide_index=True,
         width="stretch",
         column_order=list(headers),
