@@ -11,6 +11,8 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+import pandas as pd
+import pyarrow as pa
 import pytest
 
 from yeelen.settings import Settings, reset_settings_cache
@@ -96,6 +98,11 @@ def published(fixture_warehouse: Settings) -> Settings:
     report = publish_marts(fixture_warehouse)
     assert report.published
     return fixture_warehouse
+
+
+def displayed(frame) -> pd.DataFrame:
+    """The cells of a table as the screen writes them (its Styler's display values), from an AppTest dataframe."""
+    return pa.ipc.open_stream(frame.proto.arrow_data.styler.display_values).read_pandas()
 
 
 def api_login(login: str, password: str = operational_fixture.PASSWORD) -> dict:

@@ -13,7 +13,7 @@ import urllib.request
 from yeelen.settings import Settings
 
 from . import marts_fixture
-from .conftest import api_login, assert_no_exception, run_screen
+from .conftest import api_login, assert_no_exception, displayed, run_screen
 
 DAKAR_BILLABLE = [bill for bill in marts_fixture.DRAFT_BILLS if bill[1] == 2 and bill[3] == "billable"]
 
@@ -68,6 +68,10 @@ def test_batches_and_the_simulation_of_dakar(published: Settings) -> None:
     assert cards["Contrats"] == "3" and cards["Facturables"] == "2" and cards["Bloqués"] == "1"
     assert cards["Alertes"] == "2"
     assert list(frame_with(app, "bill_key")["contract_reference"]) == ["P0000001", "P0000002"]
+    # The source of each bill's consumption in words, its period as French writes days.
+    bills = next(frame for frame in app.dataframe if "bill_key" in frame.value.columns)
+    shown = displayed(bills)
+    assert set(shown["consumption_source"]) == {"Relevé"} and shown["period_start"].iloc[0] == "01/03/2026"
     # Only the open tab is run: the alerts and the contracts not billed appear when their tab is chosen.
     assert not any("alert_code" in frame.value.columns for frame in app.dataframe)
     app.session_state["billing.tab"] = "Alertes de contrôle"

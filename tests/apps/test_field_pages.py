@@ -9,14 +9,12 @@ import json
 
 import duckdb
 import openpyxl
-import pandas as pd
-import pyarrow as pa
 
 from yeelen.settings import Settings
 from yeelen.warehouse.publish import publish_marts
 
 from . import marts_fixture
-from .conftest import assert_no_exception, run_screen
+from .conftest import assert_no_exception, displayed, run_screen
 
 
 def map_sources(app) -> list[str]:
@@ -75,11 +73,6 @@ def test_a_planner_of_thies_sees_only_the_suspects_of_thies(published: Settings)
 
     assert list(app.dataframe[0].value["contract_reference"]) == suspects_of(2)
     assert "P0000001" not in map_sources(app)[0]
-
-
-def displayed(frame) -> pd.DataFrame:
-    """The cells of a table as the screen writes them (its Styler's display values)."""
-    return pa.ipc.open_stream(frame.proto.arrow_data.styler.display_values).read_pandas()
 
 
 def test_contracts_to_disconnect_per_agent_and_the_campaigns_of_dakar(published: Settings) -> None:

@@ -135,6 +135,11 @@ def simulation(batch: pd.Series, scope: Scope) -> None:
             contracts_not_billed(int(batch["id"]), scope, str(batch.get("reference") or batch["id"]))
 
 
+def _source(code: str) -> str:
+    """Where a bill's consumption comes from, in words: a reading or the billing estimate."""
+    return t(f"consumption_source.{code}") if code else "—"
+
+
 def draft_bills(batch_id: int, scope: Scope) -> None:
     """The bills of the simulation, largest first; the lines of the bill chosen."""
     bills = billing.bills(batch_id, scope)
@@ -146,7 +151,8 @@ def draft_bills(batch_id: int, scope: Scope) -> None:
         styled(
             bills,
             [*headers, "bill_key"],
-            {"total_minor": money, "consumption": format_number} | days(bills, "period_start", "period_end"),
+            {"total_minor": money, "consumption": format_number, "consumption_source": _source}
+            | days(bills, "period_start", "period_end"),
         ),
         hide_index=True,
         width="stretch",
