@@ -171,6 +171,11 @@ def test_a_transformer_drills_down_to_its_customers_and_suspects(published: Sett
     assert list(customers["contract_reference"]) == ["P0000002"]
     suspects = next(frame.value for frame in app.dataframe if "transformer_rank" in frame.value.columns)
     assert list(suspects["contract_reference"]) == ["P0000002"]
+    # The score to one decimal and the contract's state in words, as the suspects' screen writes them.
+    shown = displayed(next(frame for frame in app.dataframe if "meter_serial" in frame.value.columns))
+    score = customers["score"].iloc[0]
+    assert shown["score"].iloc[0] == f"{score:.1f}".replace(".", ",")
+    assert shown["contract_status"].iloc[0] == {"active": "Actif"}[customers["contract_status"].iloc[0]]
 
 
 def test_the_losses_of_one_agency_leave_out_the_others(published: Settings) -> None:

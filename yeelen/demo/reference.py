@@ -660,9 +660,10 @@ PAYMENT_BEHAVIOURS: tuple[tuple[str, float], ...] = (
     ("never", 0.08),
 )
 PAYMENT_CHANNELS: tuple[tuple[str, float], ...] = (
-    ("cash_desk", 0.40),
+    ("cash_desk", 0.37),
     ("wave", 0.30),
     ("orange_money", 0.20),
+    ("free_money", 0.03),
     ("bank", 0.10),
 )
 

@@ -47,6 +47,15 @@ SUSPECT_COLUMNS = {
 }
 
 
+def _score(value: float | None) -> str:
+    """A suspicion score to one decimal, as the suspects' screen writes it."""
+    return format_number(value, 1)
+
+
+def _status(code: str | None) -> str:
+    return t(f"contract_status.{code}") if code else "—"
+
+
 def commodity_level_period_and_agency(scope: Scope) -> tuple[str, str, dt.date, int | None]:
     """Electricity or water, the level of the balance, the month (the latest mostly trusted at first), and the
     agency."""
@@ -174,7 +183,7 @@ def equipment_detail(balances, level: str, chosen: int | None, scope: Scope) -> 
         st.caption(t("losses.customers_caption", count=len(customers)))
         headers = labels(CUSTOMER_COLUMNS)
         st.dataframe(
-            customers,
+            styled(customers, headers, {"score": _score, "contract_status": _status}),
             hide_index=True,
             width="stretch",
             column_order=list(headers),
@@ -190,7 +199,7 @@ def equipment_detail(balances, level: str, chosen: int | None, scope: Scope) -> 
             "reasons_fr" if current_language() == "fr" else "reasons_en": t("column.reasons")
         }
         st.dataframe(
-            suspects,
+            styled(suspects, headers, {"score": _score}),
             hide_index=True,
             width="stretch",
             column_order=list(headers),
