@@ -32,27 +32,29 @@ class DemoOptions:
     streamlit_port: int = 8501
 
 
-def _customers(url: str) -> int:
-    from operational_api.customers.models import Customer
+def _rows(url: str, model: type) -> int:
+    """How many rows the operational table of ``model`` holds."""
     from operational_api.db import make_engine
 
     engine = make_engine(url)
     try:
         with engine.connect() as connection:
-            return connection.execute(select(func.count()).select_from(Customer)).scalar_one()
+            return connection.execute(select(func.count()).select_from(model)).scalar_one()
     finally:
         engine.dispose()
 
 
 def prepare(settings: Settings, options: DemoOptions, say: Say) -> None:
     """Schema, demo utility, tariffs and a pipeline run: everything the apps need to show something."""
+    from operational_api.auth.models import User
+    from operational_api.customers.models import Customer
     from operational_api.migrate import upgrade
     from yeelen.pipeline import run_pipeline
 
     settings.ensure_home()
     url = str(settings.operational_url)
     upgrade(url)
-    fresh = options.regenerate or _customers(url) == 0
+    fresh = options.regenerate or _rows(url, Customer) == 0
     if fresh:
         from yeelen.demo import generate
 
@@ -80,23 +82,11 @@ def prepare(settings: Settings, options: DemoOptions, say: Say) -> None:
         report = bill_history(settings, say, lambda: run_pipeline(settings, progress=quiet, full_ingestion=True))
         say(f"  {report.invoices:,} invoices and {report.payments:,} payments")
     # A kept utility gets the demo users only when it is the demo's own (generated here) and has no user at all.
-    if fresh or ((settings.demo_dir / "generation.json").exists() and not _has_users(url)):
+    if fresh or ((settings.demo_dir / "generation.json").exists() and not _rows(url, User)):
         seed_users(settings, say)
     say("Running the pipeline (ingestion, dbt build and tests, publication)")
     run_pipeline(settings, progress=quiet)
     say(f"  done in {time.perf_counter() - started:.0f} s")
-
-
-def _has_users(url: str) -> bool:
-    from operational_api.auth.models import User
-    from operational_api.db import make_engine
-
-    engine = make_engine(url)
-    try:
-        with engine.connect() as connection:
-            return connection.execute(select(func.count()).select_from(User)).scalar_one() > 0
-    finally:
-        engine.dispose()
 
 
 def seed_users(settings: Settings, say: Say) -> None:

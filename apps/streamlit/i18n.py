@@ -267,6 +267,11 @@ def format_day(value: object, language: str | None = None) -> str:
     return day.strftime("%d/%m/%Y") if (language or current_language()) == "fr" else day.strftime("%Y-%m-%d")
 
 
+def code_label(prefix: str, code: str | None, language: str | None = None) -> str:
+    """The label of a stored code (``contract_status``, ``active`` -> ``Actif``); a dash for none."""
+    return t(f"{prefix}.{code}", language) if code else "—"
+
+
 def format_timestamp(moment: dt.datetime, language: str | None = None) -> str:
     """A local date and time: ``28/11/2026 06:30`` or ``2026-11-28 06:30``."""
     if (language or current_language()) == "fr":

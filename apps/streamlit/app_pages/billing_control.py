@@ -10,7 +10,7 @@ from api import ApiProblem
 from auth import User, show_refusal
 from data import billing
 from data.scope import Scope
-from i18n import current_language, format_number, has_label, labels, month_label, t
+from i18n import code_label, current_language, format_number, has_label, labels, month_label, t
 from ui import card_grid, days, exports, local_today, money, problems_as_messages, signed_in_user, styled
 
 DONE_KEY = "billing.done"
@@ -135,9 +135,9 @@ def simulation(batch: pd.Series, scope: Scope) -> None:
             contracts_not_billed(int(batch["id"]), scope, str(batch.get("reference") or batch["id"]))
 
 
-def _source(code: str) -> str:
+def _source(code: str | None) -> str:
     """Where a bill's consumption comes from, in words: a reading or the billing estimate."""
-    return t(f"consumption_source.{code}") if code else "—"
+    return code_label("consumption_source", code)
 
 
 def draft_bills(batch_id: int, scope: Scope) -> None:

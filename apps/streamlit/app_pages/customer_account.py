@@ -13,7 +13,7 @@ from api import ApiProblem
 from auth import User, show_refusal
 from data import customers
 from data.warehouse import settings
-from i18n import current_language, format_number, labels, t
+from i18n import code_label, current_language, format_number, labels, t
 from ui import card_grid, days, find_customer, local_today, money, problems_as_messages, signed_in_user
 
 CONTRACT_COLUMNS = {
@@ -68,7 +68,7 @@ def coded(frame: pd.DataFrame, codes: dict[str, str]) -> pd.DataFrame:
     """``frame`` with each code of ``codes``' columns replaced by its label (``active`` -> ``Actif``)."""
     return frame.assign(
         **{
-            column: [t(f"{prefix}.{value}") if value else value for value in frame[column]]
+            column: [code_label(prefix, value) for value in frame[column]]
             for column, prefix in codes.items()
             if column in frame.columns
         }

@@ -11,7 +11,7 @@ import streamlit as st
 from data import losses
 from data.scope import Scope
 from data.warehouse import settings
-from i18n import current_language, format_number, format_percent, labels, month_label, t
+from i18n import code_label, current_language, format_number, format_percent, labels, month_label, t
 from ui import agency_choice, exports, money, problems_as_messages, signed_in_user, styled
 
 BALANCE_COLUMNS = {
@@ -53,7 +53,7 @@ def _score(value: float | None) -> str:
 
 
 def _status(code: str | None) -> str:
-    return t(f"contract_status.{code}") if code else "—"
+    return code_label("contract_status", code)
 
 
 def commodity_level_period_and_agency(scope: Scope) -> tuple[str, str, dt.date, int | None]:

@@ -11,7 +11,7 @@ import streamlit as st
 from api import ApiProblem, forget_reads
 from auth import show_refusal
 from data import mobile_money
-from i18n import format_number, labels, t
+from i18n import format_day, format_number, labels, t
 from ui import card_grid, local_time, local_today, money, problems_as_messages, signed_in_user, with_dashes
 
 DONE_KEY = "mm.done"
@@ -110,7 +110,7 @@ def differences(report: dict) -> None:
             st.subheader(t(f"mm.section.{part}", count=format_number(len(rows))))
             frame = pd.DataFrame(rows)
             if "business_date" in frame:
-                frame["business_date"] = frame["business_date"].map(_day)
+                frame["business_date"] = frame["business_date"].map(format_day)
             _table(frame, LINE_COLUMNS, {"ours": money, "theirs": money}, key=f"mm.{part}")
 
 
@@ -133,12 +133,8 @@ def recent(statements: list[dict]) -> None:
         return
     frame = pd.DataFrame(statements)
     frame["imported_at"] = frame["imported_at"].map(local_time)
-    frame["statement_date"] = frame["statement_date"].map(_day)
+    frame["statement_date"] = frame["statement_date"].map(format_day)
     _table(frame, RECENT_COLUMNS, {"total": money}, key="mm.recent")
-
-
-def _day(value: str | None) -> str | None:
-    return dt.date.fromisoformat(value).strftime("%d/%m/%Y") if value else None
 
 
 def _table(frame: pd.DataFrame, columns: dict[str, str], formats: dict, *, key: str) -> None:
