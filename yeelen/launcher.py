@@ -80,7 +80,10 @@ def prepare(settings: Settings, options: DemoOptions, say: Say) -> None:
 
         say("Billing the demo's history: a batch per month, simulated, issued, then paid")
         report = bill_history(settings, say, lambda: run_pipeline(settings, progress=quiet, full_ingestion=True))
-        say(f"  {report.invoices:,} invoices and {report.payments:,} payments")
+        say(
+            f"  {report.invoices:,} invoices, {report.payments:,} payments and "
+            f"{report.statements:,} mobile money operators' statements"
+        )
     # A kept utility gets the demo users only when it is the demo's own (generated here) and has no user at all.
     if fresh or ((settings.demo_dir / "generation.json").exists() and not _rows(url, User)):
         seed_users(settings, say)
@@ -102,20 +105,29 @@ def seed_users(settings: Settings, say: Say) -> None:
 
 
 def login_hint(settings: Settings) -> str | None:
-    """How to log in to the screens, when the demo's first user is there."""
+    """How to log in to the screens, when the demo's first user is there: its documented password while it still
+    opens the account, else only the login (someone changed the password)."""
     from operational_api.auth.models import User
+    from operational_api.auth.security import verify_password
+    from operational_api.config import Policy
     from operational_api.db import make_engine
     from yeelen.demo.users import DEMO_PASSWORD, FIRST_LOGIN
 
     engine = make_engine(str(settings.operational_url))
     try:
         with engine.connect() as connection:
-            role = connection.execute(select(User.role).where(User.login == FIRST_LOGIN)).scalar_one_or_none()
+            user = connection.execute(
+                select(User.role, User.password_hash).where(User.login == FIRST_LOGIN)
+            ).one_or_none()
     finally:
         engine.dispose()
-    if role is None:
+    if user is None:
         return None
-    return f"{FIRST_LOGIN} / {DEMO_PASSWORD.format(role=role)} (every role's demo user: docs/security.md)"
+    password = DEMO_PASSWORD.format(role=user.role)
+    # The hash carries its own cost parameters: any policy verifies it.
+    if not verify_password(user.password_hash, password, Policy()):
+        return f"{FIRST_LOGIN} (its password was changed; every role's demo user: docs/security.md)"
+    return f"{FIRST_LOGIN} / {password} (every role's demo user: docs/security.md)"
 
 
 def load_tariffs(settings: Settings, say: Say) -> None:

@@ -15,6 +15,9 @@ from yeelen.launcher import DemoOptions, prepare
 from yeelen.tariffs.engine import quote
 from yeelen.tariffs.loader import bundled_book
 
+# What the launcher printed while preparing the module's demo utility.
+SAID: list[str] = []
+
 
 @pytest.fixture(scope="module")
 def billed(tmp_path_factory):
@@ -30,7 +33,7 @@ def billed(tmp_path_factory):
         prepare(
             settings,
             DemoOptions(customers=400, months=5, seed=21, end_month="2026-09", serve=False),
-            lambda message: None,
+            SAID.append,
         )
         yield settings
     finally:
@@ -139,6 +142,30 @@ def test_the_demo_users_log_in_with_their_documented_passwords(billed) -> None:
     assert login_hint(billed).startswith("demo-supervisor / Yeelen-supervisor-2026")
 
 
+def test_the_login_hint_gives_the_documented_password_only_while_it_opens_the_account(billed) -> None:
+    from sqlalchemy import update
+
+    from operational_api.auth.models import User
+    from operational_api.auth.security import hash_password
+    from operational_api.config import Policy
+    from yeelen.launcher import login_hint
+
+    engine = make_engine(str(billed.operational_url))
+    with engine.begin() as connection:
+        kept = connection.execute(select(User.password_hash).where(User.login == "demo-supervisor")).scalar_one()
+        changed = hash_password("Another-secret-2026", Policy(argon2_time_cost=1, argon2_memory_kib=64))
+        connection.execute(update(User).where(User.login == "demo-supervisor").values(password_hash=changed))
+    try:
+        hint = login_hint(billed)
+        assert hint.startswith("demo-supervisor (its password was changed"), hint
+        assert "Yeelen-supervisor-2026" not in hint
+    finally:
+        with engine.begin() as connection:
+            connection.execute(update(User).where(User.login == "demo-supervisor").values(password_hash=kept))
+        engine.dispose()
+    assert login_hint(billed).startswith("demo-supervisor / Yeelen-supervisor-2026")
+
+
 def test_mobile_money_payments_came_with_notifications_and_the_operators_statements_reconcile(billed) -> None:
     from operational_api.accounts.models import Payment
     from operational_api.intake.models import IntakeFile
@@ -168,6 +195,7 @@ def test_mobile_money_payments_came_with_notifications_and_the_operators_stateme
         ).all()
         taken = session.scalars(select(IntakeFile.status).where(IntakeFile.kind == "mobile_money_statement")).all()
         assert days and len(taken) == len(days)  # each statement came in through the inbox
+        assert any(line.endswith(f"{len(days)} mobile money operators' statements") for line in SAID), SAID
         matched = 0
         for code, day in days:
             result = mobile_money.reconcile(session=session, partner_code=code, statement_date=day)
