@@ -166,6 +166,44 @@ def test_the_login_hint_gives_the_documented_password_only_while_it_opens_the_ac
     assert login_hint(billed).startswith("demo-supervisor / Yeelen-supervisor-2026")
 
 
+def test_the_demo_payments_are_numbered_as_the_api_numbers_them(billed) -> None:
+    from operational_api.accounts.models import Payment
+    from operational_api.billing.models import DocumentSequence
+    from operational_api.models import Agency
+
+    engine = make_engine(str(billed.operational_url))
+    with session_factory(engine)() as session:
+        agencies = dict(session.execute(select(Agency.id, Agency.code)).all())
+        payments = session.execute(
+            select(
+                Payment.series,
+                Payment.sequence_number,
+                Payment.receipt_number,
+                Payment.channel,
+                Payment.partner,
+                Payment.agency_id,
+                Payment.business_date,
+            )
+        ).all()
+        last = dict(session.execute(select(DocumentSequence.series, DocumentSequence.last_number)).all())
+    engine.dispose()
+    numbers: dict[str, list[int]] = {}
+    channels = set()
+    for series, number, receipt, channel, partner, agency_id, day in payments:
+        # An operator's payments in its series, the desks' and banks' in the customer's agency's.
+        owner = partner if channel == "mobile_money" else agencies[agency_id]
+        assert series == (f"M{day.year}-{owner}" if channel == "mobile_money" else f"R{day.year}-{owner}"), receipt
+        assert receipt == f"{series}-{number:07d}"
+        numbers.setdefault(series, []).append(number)
+        channels.add(channel)
+    assert {"mobile_money", "cash_desk"} <= channels
+    assert len(numbers) >= 4
+    for series, taken in numbers.items():
+        # Without gaps from one, and the series' counter where the API will go on from.
+        assert sorted(taken) == list(range(1, len(taken) + 1)), series
+        assert last[series] == len(taken), series
+
+
 def test_mobile_money_payments_came_with_notifications_and_the_operators_statements_reconcile(billed) -> None:
     from operational_api.accounts.models import Payment
     from operational_api.intake.models import IntakeFile

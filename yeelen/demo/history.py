@@ -15,7 +15,10 @@ from operational_api.accounts.models import LedgerEntry, Payment
 from operational_api.accounts.service import match_open_credits
 from operational_api.billing import service
 from operational_api.billing.models import BillingBatch, Invoice
+from operational_api.cashdesk.service import receipt_series
 from operational_api.db import make_engine, session_factory, unit_of_work, utcnow
+from operational_api.mobile_money.service import partner_series
+from operational_api.models import Agency
 from yeelen.demo.mobile_money import mobile_money_history, partner_reference
 from yeelen.demo.truth import read_customer_profiles, read_generation
 from yeelen.settings import Settings
@@ -146,13 +149,19 @@ def simulate_payments(settings: Settings, say: Say, today: dt.date | None = None
         return 0
     rows.sort(key=lambda row: (row[4], row[9]))
     with unit_of_work(factory) as session:
-        by_year: dict[int, list[tuple]] = {}
+        # Numbered as the API numbers them: an operator's payments in its own series, the others in the series of
+        # the customer's agency (its desks, and the banks that collect for it), each per year.
+        agencies = {agency.id: agency for agency in session.scalars(select(Agency))}
+        by_series: dict[str, list[tuple]] = {}
         for row in rows:
-            by_year.setdefault(row[4].year, []).append(row)
+            day, channel, partner = row[4], row[7], row[8]
+            series = (
+                partner_series(partner, day) if channel == "mobile_money" else receipt_series(agencies[row[3]], day)
+            )
+            by_series.setdefault(series, []).append(row)
         now = utcnow()
         payment_rows = []
-        for year, items in sorted(by_year.items()):
-            series = f"R{year}"
+        for series, items in sorted(by_series.items()):
             first = service.reserve_numbers(session=session, series=series, count=len(items))
             for offset, (
                 key,
