@@ -80,10 +80,7 @@ def prepare(settings: Settings, options: DemoOptions, say: Say) -> None:
 
         say("Billing the demo's history: a batch per month, simulated, issued, then paid")
         report = bill_history(settings, say, lambda: run_pipeline(settings, progress=quiet, full_ingestion=True))
-        say(
-            f"  {report.invoices:,} invoices, {report.payments:,} payments and "
-            f"{report.statements:,} mobile money operators' statements"
-        )
+        say(f"  {report.invoices:,} invoices and {report.payments:,} payments")
     # A kept utility gets the demo users only when it is the demo's own (generated here) and has no user at all.
     if fresh or ((settings.demo_dir / "generation.json").exists() and not _rows(url, User)):
         seed_users(settings, say)

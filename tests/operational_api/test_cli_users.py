@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 from operational_api.auth.rights import USER_ROLES, render_matrix
 from tests.operational_api.conftest import World, client_for
 from yeelen.cli import main
-from yeelen.demo.users import DEMO_PARTNER, DEMO_PASSWORD
+from yeelen.demo.users import DEMO_NAMES, DEMO_PARTNER, DEMO_PASSWORD
 from yeelen.settings import reset_settings_cache
 
 
@@ -56,6 +56,10 @@ def test_seed_demo_gives_one_documented_user_per_role(cli_world: World, capsys: 
             assert f"{user}" in output and password in output
             answer = login(client, user, password).json()
             assert answer["user"]["role"] == role.value and answer["password_change_required"] is False
+            # Named as a person, as receipts and the audit trail show them, not by a role code.
+            assert answer["user"]["full_name"] == DEMO_NAMES[role.value]
+            assert role.value not in answer["user"]["full_name"]
+        assert len(set(DEMO_NAMES.values())) == len(USER_ROLES)
         code, _name, secret = DEMO_PARTNER
         assert client.get("/mobile-money/bills/C0000001", auth=(code, secret)).status_code == 200
     assert cli_world.scalar("select count(*) from app_user where login like 'demo-%'") == len(USER_ROLES)

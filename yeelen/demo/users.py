@@ -17,6 +17,17 @@ DEMO_PASSWORD = "Yeelen-{role}-2026"
 DEMO_PARTNER = ("DEMO_MOMO", "Démo mobile money", "demo-partner-secret-2026")
 # The user the demo's banner proposes: the role that sees the most screens of a working day.
 FIRST_LOGIN = "demo-supervisor"
+# Who each demo user is, as the screens, receipts and audit trail name them.
+DEMO_NAMES = {
+    "admin": "Moussa Ndiaye",
+    "supervisor": "Aïssatou Fall",
+    "cashier": "Fatou Diop",
+    "billing_clerk": "Ibrahima Sarr",
+    "customer_clerk": "Mariama Ba",
+    "manager": "Cheikh Sy",
+    "field_planner": "Ousmane Faye",
+    "data_engineer": "Khady Mbaye",
+}
 
 
 @dataclass(frozen=True)
@@ -68,7 +79,7 @@ def seed_demo_users(session: Session, agency: str | None = None) -> list[DemoUse
                 policy=policy,
                 principal=principal,
                 login=login,
-                full_name=f"Démo {role.value}",
+                full_name=DEMO_NAMES[role.value],
                 role=role,
                 agencies=agencies,
                 password=password,
