@@ -7,6 +7,7 @@ with the same placeholders, and that every key used in the app exists.
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import math
 from collections.abc import Mapping
 from numbers import Real
@@ -200,6 +201,15 @@ def format_number(value: Real | None, decimals: int = 0, language: str | None = 
     thousands, decimal_mark = _SEPARATORS[language or current_language()]
     text = f"{float(value):,.{decimals}f}"
     return text.replace(",", "\0").replace(".", decimal_mark).replace("\0", thousands)
+
+
+def format_exact(value: Real | str | None, language: str | None = None) -> str:
+    """A quantity with the decimals it has and no more (a subscribed power: ``9``, ``4,5``, ``2,25``), written in
+    the language's way; a dash when there is none. Takes the API's decimal texts (``"9.00"``) as well."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return format_number(None)
+    exact = decimal.Decimal(str(value)).normalize()
+    return format_number(exact, max(0, -exact.as_tuple().exponent), language)
 
 
 # Millions and billions, as a card writes them when the whole figure would not fit: 13,9 M, 2,23 Md / 2.23 bn.

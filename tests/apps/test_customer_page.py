@@ -47,6 +47,7 @@ def test_the_account_of_a_customer(published: Settings) -> None:
         "Postpayé",
         "Actif",
     ]
+    assert contracts["subscribed_power"].iloc[0] == "6"  # a number as French writes it, not the API's "6.00"
     statement = frame_with(app, "debit")
     assert statement["debit"].sum() == owed
     readings = app.get("plotly_chart")

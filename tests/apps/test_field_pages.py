@@ -176,6 +176,9 @@ def test_a_transformer_drills_down_to_its_customers_and_suspects(published: Sett
     score = customers["score"].iloc[0]
     assert shown["score"].iloc[0] == f"{score:.1f}".replace(".", ",")
     assert shown["contract_status"].iloc[0] == {"active": "Actif"}[customers["contract_status"].iloc[0]]
+    # The fixture's 6.00 kVA written as a number, not "6.000000".
+    assert customers["subscribed_power"].iloc[0] == 6
+    assert shown["subscribed_power"].iloc[0] == "6"
 
 
 def test_the_losses_of_one_agency_leave_out_the_others(published: Settings) -> None:

@@ -17,6 +17,7 @@ from i18n import (
     CATALOGUE,
     format_compact,
     format_day,
+    format_exact,
     format_money,
     format_number,
     format_percent,
@@ -106,6 +107,19 @@ def test_numbers_in_each_language() -> None:
     assert format_number(float("nan"), language="en") == "—"
     assert format_percent(0.0629, language="fr") == "6,3\u00a0%"
     assert format_percent(0.0629, language="en") == "6.3%"
+
+
+def test_quantities_with_the_decimals_they_have() -> None:
+    # A subscribed power as the API sends it ("9.00") or as the marts hold it (9.0): no trailing zeros.
+    assert [format_exact(value, language="fr") for value in ("9.00", "4.50", 2.25, 36, None)] == [
+        "9",
+        "4,5",
+        "2,25",
+        "36",
+        "—",
+    ]
+    assert format_exact("4.50", language="en") == "4.5"
+    assert format_exact(12000, language="fr") == "12\u202f000"
 
 
 def test_days_in_each_language() -> None:

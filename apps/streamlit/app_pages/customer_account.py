@@ -13,7 +13,7 @@ from api import ApiProblem
 from auth import User, show_refusal
 from data import customers
 from data.warehouse import settings
-from i18n import code_label, current_language, format_number, labels, t
+from i18n import code_label, current_language, format_exact, format_number, labels, t
 from ui import card_grid, days, find_customer, local_today, money, problems_as_messages, signed_in_user
 
 CONTRACT_COLUMNS = {
@@ -116,6 +116,9 @@ def contracts_and_premises(found: dict) -> None:
         st.info(t("customer.no_contract"))
         return
     headers = labels(CONTRACT_COLUMNS)
+    if "subscribed_power" in contracts.columns:
+        # The API sends the power as a decimal text ("9.00"): written as the screen's language writes numbers.
+        contracts = contracts.assign(subscribed_power=[format_exact(value) for value in contracts["subscribed_power"]])
     st.dataframe(
         coded(contracts, CONTRACT_CODES),
         hide_index=True,

@@ -11,7 +11,7 @@ import streamlit as st
 from data import losses
 from data.scope import Scope
 from data.warehouse import settings
-from i18n import code_label, current_language, format_number, format_percent, labels, month_label, t
+from i18n import code_label, current_language, format_exact, format_number, format_percent, labels, month_label, t
 from ui import agency_choice, exports, money, problems_as_messages, signed_in_user, styled
 
 BALANCE_COLUMNS = {
@@ -183,7 +183,7 @@ def equipment_detail(balances, level: str, chosen: int | None, scope: Scope) -> 
         st.caption(t("losses.customers_caption", count=len(customers)))
         headers = labels(CUSTOMER_COLUMNS)
         st.dataframe(
-            styled(customers, headers, {"score": _score, "contract_status": _status}),
+            styled(customers, headers, {"score": _score, "subscribed_power": format_exact, "contract_status": _status}),
             hide_index=True,
             width="stretch",
             column_order=list(headers),
