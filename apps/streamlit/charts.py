@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
+from collections.abc import Iterable
 
 import pandas as pd
 import plotly.graph_objects as go
-from i18n import current_language, month_label, t
+from i18n import LARGE_UNITS, current_language, format_exact, format_number, month_label, t
 from plotly.subplots import make_subplots
 
 COMMODITY_COLOURS = {"electricity": "#e8a317", "water": "#2f6fb0"}
@@ -74,6 +76,34 @@ def consumption_per_month(monthly: pd.DataFrame, selected_month: dt.date | None 
     return figure
 
 
+def amount_ticks(top: float, language: str | None = None) -> tuple[list[float], list[str]]:
+    """Round ticks from zero to at least ``top`` (an amount in currency units) and their texts, large figures in
+    the language's words: ``500 M``, ``1,5 Md`` in French, ``1.5 bn`` in English (Plotly would write ``1.5B``)."""
+    if not top or top <= 0 or math.isnan(top):
+        return [0.0], ["0"]
+    rough = top / 5
+    magnitude = 10 ** math.floor(math.log10(rough))
+    step = next(factor * magnitude for factor in (1, 2, 2.5, 5, 10) if factor * magnitude >= rough)
+    values = [step * index for index in range(math.ceil(top / step - 1e-9) + 1)]
+    millions, billions = LARGE_UNITS[language or current_language()]
+
+    def text(value: float) -> str:
+        if value >= 1e9:
+            return f"{format_exact(round(value / 1e9, 3), language)}\u00a0{billions}"
+        if value >= 1e6:
+            return f"{format_exact(round(value / 1e6, 3), language)}\u00a0{millions}"
+        return format_number(value, 0, language)
+
+    return values, [text(value) for value in values]
+
+
+def _amount_axis(figure: go.Figure, tops: Iterable[float], **selector) -> None:
+    """The amounts' axis with ticks in the language's words, and each bar's hover with the whole amount."""
+    values, texts = amount_ticks(max((float(top) for top in tops), default=0.0))
+    figure.update_yaxes(tickvals=values, ticktext=texts, range=[0, values[-1]], **selector)
+    figure.update_traces(hovertemplate="%{x} · %{fullData.name}: %{y:,.0f}<extra></extra>", selector={"type": "bar"})
+
+
 def _layout(figure: go.Figure, height: int) -> go.Figure:
     figure.update_layout(
         height=height,
@@ -111,7 +141,22 @@ def billed_and_collected(trend: pd.DataFrame, scale: float = 1.0) -> go.Figure:
         ),
         secondary_y=True,
     )
-    figure.update_yaxes(tickformat=".0%", secondary_y=True, rangemode="tozero")
+    # The rate on round steps of 20 % up to 100 % (more when more was collected than billed), with room for the
+    # markers; its ticks are its own, not those of the amounts.
+    rates = trend["collection_rate"].dropna()
+    rate_top = math.ceil(max(1.0, float(rates.max()) if len(rates) else 1.0) * 5 - 1e-9) / 5
+    figure.update_yaxes(
+        tickformat=".0%",
+        tickmode="linear",
+        tick0=0,
+        dtick=0.2,
+        range=[0, rate_top + 0.05],
+        showgrid=False,
+        secondary_y=True,
+    )
+    _amount_axis(
+        figure, [trend["billed_minor"].max() / scale, trend["collected_minor"].max() / scale], secondary_y=False
+    )
     figure.update_xaxes(type="category")
     return _layout(figure, 340)
 
@@ -127,6 +172,7 @@ def aged_balance(by_agency: pd.DataFrame, buckets: tuple[str, ...], scale: float
             go.Bar(x=by_agency["code"], y=by_agency[bucket] / scale, name=t(f"age.{bucket}"), marker_color=colour)
         )
     figure.update_layout(barmode="stack")
+    _amount_axis(figure, [by_agency[list(buckets)].sum(axis=1).max() / scale] if len(by_agency) else [])
     figure.update_xaxes(type="category")
     return _layout(figure, 320)
 
@@ -179,5 +225,6 @@ def amounts_by_method(totals: pd.DataFrame, scale: float = 1.0) -> go.Figure:
     for method, rows in totals.groupby("method", sort=True):
         figure.add_trace(go.Bar(x=rows["agency_code"], y=rows["amount"] / scale, name=t(f"method.{method}")))
     figure.update_layout(barmode="stack")
+    _amount_axis(figure, [totals.groupby("agency_code")["amount"].sum().max() / scale] if len(totals) else [])
     figure.update_xaxes(type="category")
     return _layout(figure, 300)

@@ -213,7 +213,7 @@ def format_exact(value: Real | str | None, language: str | None = None) -> str:
 
 
 # Millions and billions, as a card writes them when the whole figure would not fit: 13,9 M, 2,23 Md / 2.23 bn.
-_LARGE = {"fr": ("M", "Md"), "en": ("M", "bn")}
+LARGE_UNITS = {"fr": ("M", "Md"), "en": ("M", "bn")}
 COMPACT_FROM = 10_000_000
 
 
@@ -223,7 +223,7 @@ def format_compact(value: Real | None, decimals: int = 0, language: str | None =
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
     language = language or current_language()
-    millions, billions = _LARGE[language]
+    millions, billions = LARGE_UNITS[language]
     if abs(value) < COMPACT_FROM:
         return format_number(value, decimals, language)
     if abs(value) < 1_000_000_000:

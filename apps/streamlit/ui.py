@@ -29,6 +29,9 @@ from i18n import (
     t,
 )
 
+# What a table or a card shows where there is nothing.
+DASH = "—"
+
 
 def language_selector() -> str:
     """The sidebar's language choice, kept in the session and in the address (``?lang=en``)."""
@@ -110,7 +113,7 @@ def local_today() -> dt.date:
 def local_time(moment: object) -> str:
     """An instant of the API (ISO text, UTC when it names no zone) as a local date and time; "—" when missing."""
     if moment in (None, "") or pd.isna(moment):
-        return "—"
+        return DASH
     instant = pd.Timestamp(moment)
     if instant.tzinfo is None:
         instant = instant.tz_localize("UTC")
@@ -160,6 +163,11 @@ def days(frame: pd.DataFrame, *names: str) -> dict:
     return {name: format_day for name in names if name in frame.columns}
 
 
+def table(data: object, **options: object) -> object:
+    """``st.dataframe`` with a dash in every empty cell, numbers included (Streamlit writes "None" otherwise)."""
+    return st.dataframe(data, placeholder=DASH, **options)
+
+
 def with_dashes(frame: pd.DataFrame, skip: Iterable[str] = ()) -> pd.DataFrame:
     """The frame with a dash for each missing text (a reason, a receipt, a transformer): a table shows it as "None"
     otherwise, whatever the Styler's ``na_rep``. Number columns keep their missing values (they sort as numbers)."""
@@ -168,7 +176,7 @@ def with_dashes(frame: pd.DataFrame, skip: Iterable[str] = ()) -> pd.DataFrame:
     missing = [name for name in texts if frame[name].isna().any()]
     if not missing:
         return frame
-    return frame.assign(**{name: frame[name].where(frame[name].notna(), "—") for name in missing})
+    return frame.assign(**{name: frame[name].where(frame[name].notna(), DASH) for name in missing})
 
 
 def styled(frame: pd.DataFrame, columns: Iterable[str], formats: dict, na_rep: str | None = None):

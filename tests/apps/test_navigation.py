@@ -127,6 +127,8 @@ def test_each_screen_opens_for_each_role_that_sees_it(published: Settings, url_p
 
     assert_no_exception(app)
     assert not app.error, [error.value for error in app.error]
+    # Every table writes an empty cell as a dash, numbers included, never "None".
+    assert [table.proto.placeholder for table in app.dataframe] == ["—"] * len(app.dataframe)
 
 
 @pytest.mark.parametrize(("url_path", "role"), HIDDEN, ids=[f"{path}-{role}" for path, role in HIDDEN])

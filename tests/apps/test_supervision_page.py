@@ -336,6 +336,9 @@ def test_billing_and_collection_of_the_month(published: Settings) -> None:
     ]
     assert expected["billed_minor"] == 11_352_600 and expected["collected_minor"] < 10_000_000
     assert len(app.get("plotly_chart")) == 4, "billing, consumption, receivables and losses trends"
+    # The amounts' axis in French words for large figures, never Plotly's "11.4M" or "2B".
+    billing = json.loads(app.get("plotly_chart")[0].proto.spec)
+    assert billing["layout"]["yaxis"]["ticktext"][-1].endswith("\u00a0M")
 
 
 def test_drill_down_from_the_utility_to_an_agency_and_a_round(published: Settings) -> None:

@@ -11,7 +11,7 @@ from auth import User, show_refusal
 from data import billing
 from data.scope import Scope
 from i18n import code_label, current_language, format_number, has_label, labels, month_label, t
-from ui import card_grid, days, exports, local_today, money, problems_as_messages, signed_in_user, styled
+from ui import card_grid, days, exports, local_today, money, problems_as_messages, signed_in_user, styled, table
 
 DONE_KEY = "billing.done"
 BATCH_COLUMNS = {
@@ -79,7 +79,7 @@ def batches_and_their_state(scope: Scope) -> tuple[pd.DataFrame, int | None]:
     headers = {name: label for name, label in labels(BATCH_COLUMNS).items() if name in shown.columns}
     amounts = {name: money for name in ("simulated_amount_minor", "invoiced_amount_minor") if name in headers}
     counts = {name: format_number for name in BATCH_COUNTS if name in headers}
-    st.dataframe(
+    table(
         shown.style.format(amounts | counts, na_rep="—"),
         hide_index=True,
         width="stretch",
@@ -147,7 +147,7 @@ def draft_bills(batch_id: int, scope: Scope) -> None:
         st.info(t("billing.no_bill"))
         return
     headers = labels(BILL_COLUMNS)
-    selection = st.dataframe(
+    selection = table(
         styled(
             bills,
             [*headers, "bill_key"],
@@ -170,7 +170,7 @@ def draft_bills(batch_id: int, scope: Scope) -> None:
         st.markdown(f"**{t('billing.lines_of', contract=bill['contract_reference'])}**")
         lines = billing.lines(int(bill["bill_key"]))
         label = "label_fr" if current_language() == "fr" else "label_en"
-        st.dataframe(
+        table(
             lines.style.format({"amount_minor": money}),
             hide_index=True,
             width="stretch",
@@ -203,7 +203,7 @@ def control_alerts(batch_id: int, scope: Scope) -> None:
     frame = billing.alerts(batch_id, scope, alert)
     shown = frame.assign(alert_code=[coded("alert", code) for code in frame["alert_code"]])
     headers = labels(ALERT_COLUMNS)
-    st.dataframe(
+    table(
         styled(
             shown,
             headers,
@@ -231,7 +231,7 @@ def contracts_not_billed(batch_id: int, scope: Scope, reference: str) -> None:
         reason_code=[coded("reason", value) for value in frame["reason_code"]],
     )
     headers = labels(NOT_BILLED_COLUMNS)
-    st.dataframe(
+    table(
         shown,
         hide_index=True,
         width="stretch",

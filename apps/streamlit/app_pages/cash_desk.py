@@ -11,7 +11,7 @@ from auth import User, idempotency_key, show_refusal
 from data import cashdesk, customers
 from data.warehouse import settings
 from i18n import format_number, labels, t
-from ui import card_grid, days, find_customer, local_time, money, problems_as_messages, signed_in_user
+from ui import card_grid, days, find_customer, local_time, money, problems_as_messages, signed_in_user, table
 
 PREVIEW_KEY = "cash.preview"
 RECEIPT_KEY = "cash.receipt"
@@ -150,7 +150,7 @@ def take_a_payment(session: dict) -> None:
     cards[2].metric(t("kpi.unallocated_credit"), money(account["unallocated_credit"]), border=True)
     if not open_invoices.empty:
         headers = labels(OPEN_INVOICE_COLUMNS)
-        st.dataframe(
+        table(
             open_invoices.style.format({"total": money, "open_amount": money} | days(open_invoices, "due_date")),
             hide_index=True,
             width="stretch",
@@ -197,7 +197,7 @@ def allocation_before_confirming(preview: dict) -> None:
         st.info(t("cash.no_allocation"))
     else:
         headers = labels(ALLOCATION_COLUMNS)
-        st.dataframe(
+        table(
             allocations.style.format(
                 {"open_before": money, "amount": money, "open_after": money} | days(allocations, "due_date")
             ),
@@ -248,7 +248,7 @@ def payments_of_the_session(session: dict) -> None:
     payments["method"] = [t(f"method.{value}") for value in payments["method"]]
     payments["received_at"] = [local_time(value) for value in payments["received_at"]]
     headers = labels(PAYMENT_COLUMNS)
-    st.dataframe(
+    table(
         payments.style.format({"amount": money}),
         hide_index=True,
         width="stretch",

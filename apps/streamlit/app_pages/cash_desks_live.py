@@ -10,7 +10,7 @@ from api import forget_reads
 from data import cashdesk
 from data.warehouse import settings
 from i18n import format_number, labels, t
-from ui import card_grid, local_time, local_today, money, problems_as_messages, signed_in_user
+from ui import card_grid, local_time, local_today, money, problems_as_messages, signed_in_user, table
 
 SESSION_COLUMNS = {
     "agency_code": "column.agency_code",
@@ -89,7 +89,7 @@ def desks(view: dict) -> None:
     ]
     frame = pd.DataFrame(rows)
     headers = labels(SESSION_COLUMNS)
-    st.dataframe(
+    table(
         frame.style.format(
             {name: money for name in ("taken", "expected_cash", "counted_cash", "cash_difference")}, na_rep="—"
         ),
@@ -109,7 +109,7 @@ def cash_not_deposited() -> None:
         st.info(t("desks.all_deposited"))
         return
     headers = labels(UNDEPOSITED_COLUMNS)
-    st.dataframe(
+    table(
         rows.style.format({"counted_cash": money, "deposited": money, "undeposited": money}),
         hide_index=True,
         width="stretch",

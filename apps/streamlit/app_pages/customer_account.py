@@ -14,7 +14,7 @@ from auth import User, show_refusal
 from data import customers
 from data.warehouse import settings
 from i18n import code_label, current_language, format_exact, format_number, labels, t
-from ui import card_grid, days, find_customer, local_today, money, problems_as_messages, signed_in_user
+from ui import card_grid, days, find_customer, local_today, money, problems_as_messages, signed_in_user, table
 
 CONTRACT_COLUMNS = {
     "reference": "column.contract",
@@ -119,7 +119,7 @@ def contracts_and_premises(found: dict) -> None:
     if "subscribed_power" in contracts.columns:
         # The API sends the power as a decimal text ("9.00"): written as the screen's language writes numbers.
         contracts = contracts.assign(subscribed_power=[format_exact(value) for value in contracts["subscribed_power"]])
-    st.dataframe(
+    table(
         coded(contracts, CONTRACT_CODES),
         hide_index=True,
         width="stretch",
@@ -151,7 +151,7 @@ def invoices(reference: str) -> None:
         st.info(t("customer.no_invoice"))
         return
     headers = labels(INVOICE_COLUMNS)
-    st.dataframe(
+    table(
         coded(frame, {"kind": "invoice_kind"}).style.format(
             {"total": money, "open_amount": money} | days(frame, "issue_date", "due_date")
         ),
@@ -190,7 +190,7 @@ def statement_and_payments(reference: str) -> None:
         st.info(t("statement.empty"))
     else:
         headers = labels(STATEMENT_COLUMNS)
-        st.dataframe(
+        table(
             lines.style.format({"debit": money, "credit": money, "balance": money} | days(lines, "entry_date")),
             hide_index=True,
             width="stretch",
@@ -200,7 +200,7 @@ def statement_and_payments(reference: str) -> None:
         )
         payments = lines[lines["kind"].isin(["payment", "payment_reversal"])]
         st.markdown(f"**{t('statement.payments', count=len(payments))}**")
-        st.dataframe(
+        table(
             payments.style.format({"debit": money, "credit": money} | days(payments, "entry_date")),
             hide_index=True,
             width="stretch",
@@ -251,7 +251,7 @@ def complaints(reference: str, user: User) -> None:
         days_open=[format_number(value) for value in frame["days_open"]],
     )
     headers = labels(COMPLAINT_COLUMNS)
-    st.dataframe(
+    table(
         frame,
         hide_index=True,
         width="stretch",
@@ -267,7 +267,7 @@ def history_of_changes(reference: str) -> None:
     if frame.empty:
         st.info(t("customer.no_change"))
         return
-    st.dataframe(frame, hide_index=True, width="stretch", key="customer.history")
+    table(frame, hide_index=True, width="stretch", key="customer.history")
 
 
 user = signed_in_user()

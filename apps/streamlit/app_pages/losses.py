@@ -12,7 +12,7 @@ from data import losses
 from data.scope import Scope
 from data.warehouse import settings
 from i18n import code_label, current_language, format_exact, format_number, format_percent, labels, month_label, t
-from ui import agency_choice, exports, money, problems_as_messages, signed_in_user, styled
+from ui import agency_choice, exports, money, problems_as_messages, signed_in_user, styled, table
 
 BALANCE_COLUMNS = {
     "equipment_code": "column.equipment_code",
@@ -115,7 +115,7 @@ def balance_table_and_map(balances, level: str) -> int | None:
     )
     # The worst balances are listed, as many as the map draws; the export holds them all.
     listed = shown.head(losses.TABLE_LIMIT)
-    selection = st.dataframe(
+    selection = table(
         styled(
             listed,
             headers,
@@ -182,7 +182,7 @@ def equipment_detail(balances, level: str, chosen: int | None, scope: Scope) -> 
         customers = losses.transformer_customers(equipment_id, scope)
         st.caption(t("losses.customers_caption", count=len(customers)))
         headers = labels(CUSTOMER_COLUMNS)
-        st.dataframe(
+        table(
             styled(customers, headers, {"score": _score, "subscribed_power": format_exact, "contract_status": _status}),
             hide_index=True,
             width="stretch",
@@ -198,7 +198,7 @@ def equipment_detail(balances, level: str, chosen: int | None, scope: Scope) -> 
         headers = labels(SUSPECT_COLUMNS) | {
             "reasons_fr" if current_language() == "fr" else "reasons_en": t("column.reasons")
         }
-        st.dataframe(
+        table(
             styled(suspects, headers, {"score": _score}),
             hide_index=True,
             width="stretch",

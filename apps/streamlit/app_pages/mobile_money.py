@@ -12,7 +12,7 @@ from api import ApiProblem, forget_reads
 from auth import show_refusal
 from data import mobile_money
 from i18n import format_day, format_number, labels, t
-from ui import card_grid, local_time, local_today, money, problems_as_messages, signed_in_user, with_dashes
+from ui import card_grid, local_time, local_today, money, problems_as_messages, signed_in_user, table, with_dashes
 
 DONE_KEY = "mm.done"
 # The operational API's default limit for a statement (YEELEN_MAX_STATEMENT_BYTES, 10,000,000 bytes), in the
@@ -139,7 +139,7 @@ def recent(statements: list[dict]) -> None:
 
 def _table(frame: pd.DataFrame, columns: dict[str, str], formats: dict, *, key: str) -> None:
     headers = labels(columns)
-    st.dataframe(
+    table(
         with_dashes(frame, skip=formats).style.format(formats, na_rep="—"),
         hide_index=True,
         width="stretch",

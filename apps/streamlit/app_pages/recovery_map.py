@@ -15,7 +15,7 @@ from data import collection
 from data.scope import Scope, agencies
 from data.warehouse import settings
 from i18n import current_language, format_number, format_percent, labels, t
-from ui import agency_choice, days, exports, local_today, money, problems_as_messages, signed_in_user
+from ui import agency_choice, days, exports, local_today, money, problems_as_messages, signed_in_user, table
 
 AGENT_COLUMNS = {
     "collection_agent": "column.agent",
@@ -89,7 +89,7 @@ def candidates_by_agent(agents: pd.DataFrame) -> None:
     cards[1].metric(t("kpi.amount_at_stake"), money(agents["amount_at_stake_minor"].sum()), border=True)
     cards[2].metric(t("kpi.kept_connected"), format_number(agents["kept_connected"].sum()), border=True)
     headers = labels(AGENT_COLUMNS)
-    st.dataframe(
+    table(
         agents.style.format(
             {"amount_at_stake_minor": money, "amount_kept_minor": money}
             | _counts(agents)
@@ -131,7 +131,7 @@ def candidates_on_the_map(candidates: pd.DataFrame) -> None:
 def disconnection_list(candidates: pd.DataFrame, agency_id: int | None, scope: Scope) -> None:
     """The disconnection list in route order, its exports, and a campaign made from it through the API."""
     headers = labels(CANDIDATE_COLUMNS)
-    st.dataframe(
+    table(
         candidates.style.format({"amount_due_minor": money} | _counts(candidates)),
         hide_index=True,
         width="stretch",
@@ -169,7 +169,7 @@ def campaigns_and_progress(scope: Scope, agency_id: int | None) -> None:
         st.info(t("recovery.no_campaign"))
         return
     headers = labels(CAMPAIGN_COLUMNS)
-    st.dataframe(
+    table(
         campaigns.style.format(
             {"amount_due_minor": money, "recovered_minor": money, "settled_share": format_percent} | _counts(campaigns)
         ),
@@ -184,7 +184,7 @@ def campaigns_and_progress(scope: Scope, agency_id: int | None) -> None:
         t("filter.campaign"), options=list(names), format_func=names.__getitem__, key="recovery.campaign_choice"
     )
     progress = collection.progress_by_agent(campaign_id, scope)
-    st.dataframe(
+    table(
         progress.style.format(
             {"amount_due_minor": money, "recovered_minor": money, "settled_share": format_percent} | _counts(progress)
         ),

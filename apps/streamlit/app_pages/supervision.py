@@ -12,7 +12,7 @@ from data import supervision
 from data.scope import Scope
 from data.warehouse import settings
 from i18n import current_language, format_compact, format_number, format_percent, labels, month_label, t
-from ui import agency_choice, card_grid, money, problems_as_messages, signed_in_user
+from ui import agency_choice, card_grid, money, problems_as_messages, signed_in_user, table
 
 AGENCY_COLUMNS = {
     "code": "column.agency_code",
@@ -187,7 +187,7 @@ def drill_down_table(month: dt.date, scope: Scope, agency_id: int | None) -> Non
     formats = {name: format_number for name in ("active_contracts", "customers_billed", "electricity_kwh", "water_m3")}
     formats |= {name: money for name in ("billed_minor", "collected_minor", "receivables_minor")}
     formats |= {"collection_rate": format_percent, "loss_share": format_percent}
-    st.dataframe(
+    table(
         frame.style.format({name: formats[name] for name in formats if name in frame.columns}),
         hide_index=True,
         width="stretch",

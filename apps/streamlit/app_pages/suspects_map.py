@@ -13,7 +13,7 @@ from data import field, suspects
 from data.scope import Scope
 from data.warehouse import settings
 from i18n import current_language, format_number, labels, t
-from ui import agency_choice, exports, local_today, problems_as_messages, signed_in_user, with_dashes
+from ui import agency_choice, exports, local_today, problems_as_messages, signed_in_user, table, with_dashes
 
 LIST_COLUMNS = {
     "route_order": "column.route_order",
@@ -85,7 +85,7 @@ def inspection_list(found: pd.DataFrame) -> None:
     st.subheader(t("suspects.list_title"))
     reasons = "reasons_fr" if current_language() == "fr" else "reasons_en"
     headers = labels(LIST_COLUMNS) | {reasons: t("column.reasons")}
-    st.dataframe(
+    table(
         with_dashes(found),
         hide_index=True,
         width="stretch",
@@ -131,7 +131,7 @@ def outcomes_of_inspections() -> None:
     if open_ones.empty:
         st.info(t("inspections.none_open"))
         return
-    st.dataframe(open_ones, hide_index=True, width="stretch", key="inspections.table")
+    table(open_ones, hide_index=True, width="stretch", key="inspections.table")
     if not offered["outcome"][1] or "id" not in open_ones.columns:
         return
     references = dict(
