@@ -179,6 +179,13 @@ def test_a_transformer_drills_down_to_its_customers_and_suspects(published: Sett
     # The fixture's 6.00 kVA written as a number, not "6.000000".
     assert customers["subscribed_power"].iloc[0] == 6
     assert shown["subscribed_power"].iloc[0] == "6"
+    # The rules broken in words of the screen's language; the suspects' reasons already say them, so no codes there.
+    assert customers["rule_codes"].iloc[0] == "INDEX_STUCK,TAMPERING"
+    labels = marts_fixture.RULE_LABELS
+    assert shown["rule_codes"].iloc[0] == f"{labels['INDEX_STUCK'][0]} · {labels['TAMPERING'][0]}"
+    assert "rule_codes" not in displayed(
+        next(frame for frame in app.dataframe if "transformer_rank" in frame.value.columns)
+    )
 
 
 def test_the_losses_of_one_agency_leave_out_the_others(published: Settings) -> None:

@@ -8,11 +8,11 @@ import datetime as dt
 import charts
 import maps
 import streamlit as st
-from data import losses
+from data import losses, suspects
 from data.scope import Scope
 from data.warehouse import settings
 from i18n import code_label, current_language, format_exact, format_number, format_percent, labels, month_label, t
-from ui import agency_choice, exports, money, problems_as_messages, signed_in_user, styled, table
+from ui import agency_choice, card_grid, exports, money, problems_as_messages, signed_in_user, styled, table
 
 BALANCE_COLUMNS = {
     "equipment_code": "column.equipment_code",
@@ -37,13 +37,13 @@ CUSTOMER_COLUMNS = {
     "score": "column.score",
     "rule_codes": "column.rules",
 }
+# The suspects' reasons follow in words (the rules with what was seen), so their codes are not repeated.
 SUSPECT_COLUMNS = {
     "transformer_rank": "column.rank",
     "contract_reference": "column.contract",
     "customer_name": "column.customer_name",
     "category": "column.category",
     "score": "column.score",
-    "rule_codes": "column.rules",
 }
 
 
@@ -54,6 +54,19 @@ def _score(value: float | None) -> str:
 
 def _status(code: str | None) -> str:
     return code_label("contract_status", code)
+
+
+def _rules_in_words(scope: Scope):
+    """The rules a contract breaks (``INDEX_STUCK,TAMPERING``) in the screen's language, one after the other."""
+    french = current_language() == "fr"
+    words = {rule.code: rule.label_fr if french else rule.label_en for rule in suspects.rules(scope, None)}
+
+    def shown(codes: str | None) -> str:
+        if not isinstance(codes, str) or not codes:
+            return ""
+        return " · ".join(words.get(code, code) for code in codes.split(","))
+
+    return shown
 
 
 def commodity_level_period_and_agency(scope: Scope) -> tuple[str, str, dt.date, int | None]:
@@ -93,7 +106,7 @@ def balance_headline(balances) -> None:
     """Delivered, consumed and lost over the trusted balances shown, and how many are not trusted."""
     trusted = balances[balances["is_trusted"].fillna(False).astype(bool)]
     untrusted = len(balances) - len(trusted)
-    cards = st.columns(4)
+    cards = card_grid(4, per_row=2)
     cards[0].metric(t("kpi.balances"), format_number(len(balances)), border=True)
     cards[1].metric(t("kpi.untrusted"), format_number(untrusted), help=t("kpi.untrusted.help"), border=True)
     cards[2].metric(
@@ -102,7 +115,9 @@ def balance_headline(balances) -> None:
         help=t("kpi.worst_loss.help"),
         border=True,
     )
-    cards[3].metric(t("kpi.non_technical_value"), money(trusted["non_technical_value_minor"].sum()), border=True)
+    cards[3].metric(
+        t("kpi.non_technical_value"), money(trusted["non_technical_value_minor"].sum(), compact=True), border=True
+    )
 
 
 def balance_table_and_map(balances, level: str) -> int | None:
@@ -183,7 +198,16 @@ def equipment_detail(balances, level: str, chosen: int | None, scope: Scope) -> 
         st.caption(t("losses.customers_caption", count=len(customers)))
         headers = labels(CUSTOMER_COLUMNS)
         table(
-            styled(customers, headers, {"score": _score, "subscribed_power": format_exact, "contract_status": _status}),
+            styled(
+                customers,
+                headers,
+                {
+                    "score": _score,
+                    "subscribed_power": format_exact,
+                    "contract_status": _status,
+                    "rule_codes": _rules_in_words(scope),
+                },
+            ),
             hide_index=True,
             width="stretch",
             column_order=list(headers),
@@ -191,15 +215,15 @@ def equipment_detail(balances, level: str, chosen: int | None, scope: Scope) -> 
             key="losses.customers",
         )
     with suspects_tab:
-        suspects = losses.transformer_suspects(equipment_id, scope)
-        if suspects.empty:
+        found = losses.transformer_suspects(equipment_id, scope)
+        if found.empty:
             st.info(t("losses.no_suspect"))
             return
         headers = labels(SUSPECT_COLUMNS) | {
             "reasons_fr" if current_language() == "fr" else "reasons_en": t("column.reasons")
         }
         table(
-            styled(suspects, headers, {"score": _score}),
+            styled(found, headers, {"score": _score}),
             hide_index=True,
             width="stretch",
             column_order=list(headers),
