@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import re
 
 import duckdb
 import openpyxl
@@ -85,6 +86,8 @@ def test_contracts_to_disconnect_per_agent_and_the_campaigns_of_dakar(published:
     assert list(candidates["contract_reference"]) == ["P0000001", "P0000002"]
     sources = map_sources(app)
     assert sources[0].count('"className": "yeelen-recovery"') == 2
+    # The new campaign's name proposed with the day written as French writes it.
+    assert re.fullmatch(r"Campagne de coupure du \d{2}/\d{2}/\d{4}", app.text_input[0].value), app.text_input[0].value
     campaigns = next(frame.value for frame in app.dataframe if "campaign_name" in frame.value.columns)
     assert list(campaigns["campaign_reference"]) == ["CC-2026-001"]
     assert campaigns["paid"].iloc[0] == 1 and campaigns["settled_share"].iloc[0] == 0.5

@@ -14,7 +14,7 @@ from auth import show_refusal
 from data import collection
 from data.scope import Scope, agencies
 from data.warehouse import settings
-from i18n import current_language, format_number, format_percent, labels, t
+from i18n import current_language, format_day, format_number, format_percent, labels, t
 from ui import agency_choice, days, exports, local_today, money, problems_as_messages, signed_in_user, table
 
 AGENT_COLUMNS = {
@@ -148,7 +148,9 @@ def disconnection_list(candidates: pd.DataFrame, agency_id: int | None, scope: S
         return
     codes = {agency.agency_id: agency.code for agency in agencies(scope)}
     with st.form("recovery.campaign"):
-        name = st.text_input(t("recovery.campaign_name"), value=t("recovery.campaign_default", day=local_today()))
+        name = st.text_input(
+            t("recovery.campaign_name"), value=t("recovery.campaign_default", day=format_day(local_today()))
+        )
         submitted = st.form_submit_button(
             t("recovery.create_campaign", count=len(candidates)), type="primary", icon=":material/campaign:"
         )
