@@ -10,6 +10,7 @@ import re
 
 import duckdb
 import openpyxl
+from i18n import format_number
 
 from yeelen.settings import Settings
 from yeelen.warehouse.publish import publish_marts
@@ -43,6 +44,10 @@ def test_suspects_of_dakar_in_route_order_with_their_reasons(published: Settings
     assert "markerClusterGroup" in source, "suspects are clustered"
     assert json.dumps("Index bloqué")[1:-1] in source, "the reasons are in the popups"
     assert app.metric[0].value == str(len(suspects_of(1)))
+    # Scores to one decimal as French writes them.
+    scores = displayed(app.dataframe[0])["score"]
+    assert list(scores) == [format_number(score, 1, language="fr") for score in listed["score"]]
+    assert all("," in score for score in scores)
 
 
 def test_suspects_filtered_by_rule_and_score(published: Settings) -> None:

@@ -13,7 +13,7 @@ from data import field, suspects
 from data.scope import Scope
 from data.warehouse import settings
 from i18n import current_language, format_number, labels, t
-from ui import agency_choice, exports, local_today, problems_as_messages, signed_in_user, table, with_dashes
+from ui import agency_choice, exports, local_today, problems_as_messages, signed_in_user, styled, table
 
 LIST_COLUMNS = {
     "route_order": "column.route_order",
@@ -86,12 +86,12 @@ def inspection_list(found: pd.DataFrame) -> None:
     reasons = "reasons_fr" if current_language() == "fr" else "reasons_en"
     headers = labels(LIST_COLUMNS) | {reasons: t("column.reasons")}
     table(
-        with_dashes(found),
+        # The score to one decimal as the language writes it (Streamlit's number format would write 3.1 in French).
+        styled(found, headers, {"score": lambda score: format_number(score, 1)}),
         hide_index=True,
         width="stretch",
         column_order=list(headers),
-        column_config={name: st.column_config.Column(label) for name, label in headers.items()}
-        | {"score": st.column_config.NumberColumn(t("column.score"), format="%.1f")},
+        column_config={name: st.column_config.Column(label) for name, label in headers.items()},
         key="suspects.table",
     )
     exports(found[list(headers)], name="inspections", key="suspects.export", headers=headers)
