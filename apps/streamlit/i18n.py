@@ -277,9 +277,12 @@ def format_day(value: object, language: str | None = None) -> str:
     return day.strftime("%d/%m/%Y") if (language or current_language()) == "fr" else day.strftime("%Y-%m-%d")
 
 
-def code_label(prefix: str, code: str | None, language: str | None = None) -> str:
-    """The label of a stored code (``contract_status``, ``active`` -> ``Actif``); a dash for none."""
-    return t(f"{prefix}.{code}", language) if code else "—"
+def code_label(prefix: str, code: object, language: str | None = None) -> str:
+    """The label of a stored code (``contract_status``, ``active`` -> ``Actif``); the code itself when the catalogue
+    has no label for it; a dash for none."""
+    if not isinstance(code, str) or not code:
+        return "—"
+    return t(f"{prefix}.{code}", language) if has_label(f"{prefix}.{code}") else code
 
 
 def format_timestamp(moment: dt.datetime, language: str | None = None) -> str:

@@ -99,6 +99,10 @@ def test_a_prepaid_vending_export_becomes_prepaid_purchases(utility: Utility) ->
     assert "token" in reasons[7] and "40" in reasons[7], reasons[7]
 
 
+# The columns of a mobile money operator's daily statement, as the partners send them.
+STATEMENT_HEADER = "transaction_date,reference_id,financial_transaction_id,external_id,amount,currency,status,payer"
+
+
 def _partner(utility: Utility, code: str) -> None:
     utility.execute(
         "insert into payment_partner (code, name, secret_hash, active, created_by, created_at, updated_at)"
@@ -110,7 +114,7 @@ def _partner(utility: Utility, code: str) -> None:
 def test_a_mobile_money_line_held_between_good_ones_leaves_the_others_their_numbers(utility: Utility) -> None:
     _partner(utility, "MTN_MOMO")
     customer, _ = _customer_and_contract(utility)
-    header = "transaction_date,reference_id,financial_transaction_id,external_id,amount,currency,status,payer"
+    header = STATEMENT_HEADER
     path = write(
         utility.inbox("mobile_money") / "MTN_MOMO_2026-10-05.csv",
         [
@@ -135,7 +139,7 @@ def test_a_mobile_money_line_held_between_good_ones_leaves_the_others_their_numb
 def test_a_mobile_money_statement_keeps_its_good_lines_and_a_replay_completes_it(utility: Utility) -> None:
     _partner(utility, "MTN_MOMO")
     customer, _ = _customer_and_contract(utility)
-    header = "transaction_date,reference_id,financial_transaction_id,external_id,amount,currency,status,payer"
+    header = STATEMENT_HEADER
     path = write(
         utility.inbox("mobile_money") / "MTN_MOMO_2026-10-01.csv",
         [
@@ -174,7 +178,7 @@ def test_a_statement_with_its_header_alone_records_a_day_without_transactions(ut
     from operational_api.mobile_money import service as mobile_money
 
     _partner(utility, "MTN_MOMO")
-    header = "transaction_date,reference_id,financial_transaction_id,external_id,amount,currency,status,payer"
+    header = STATEMENT_HEADER
     inbox = utility.inbox("mobile_money")
     first = take_file(utility.settings, KINDS["mobile_money"], write(inbox / "MTN_MOMO_2026-10-02.csv", [header]))
     # The same bytes the next quiet day: another partner's day, not a duplicate.

@@ -10,7 +10,7 @@ from api import ApiProblem
 from auth import User, show_refusal
 from data import billing
 from data.scope import Scope
-from i18n import code_label, current_language, format_number, has_label, labels, month_label, t
+from i18n import code_label, current_language, format_number, labels, month_label, t
 from ui import card_grid, days, exports, local_today, money, problems_as_messages, signed_in_user, styled, table
 
 DONE_KEY = "billing.done"
@@ -59,13 +59,6 @@ NOT_BILLED_COLUMNS = {
 }
 
 
-def coded(prefix: str, code: object) -> str:
-    """A code (reason, alert, status) in words when the catalogue knows it, else the code itself."""
-    if not isinstance(code, str) or not code:
-        return "—"
-    return t(f"{prefix}.{code}") if has_label(f"{prefix}.{code}") else code
-
-
 def batches_and_their_state(scope: Scope) -> tuple[pd.DataFrame, int | None]:
     """Every batch, newest first, with its state; the batch chosen to control."""
     batches, source = billing.batches(scope)
@@ -73,7 +66,7 @@ def batches_and_their_state(scope: Scope) -> tuple[pd.DataFrame, int | None]:
         st.info(t("billing.no_batch"))
         return batches, None
     shown = batches.assign(
-        status=[coded("batch", value) for value in batches["status"]],
+        status=[code_label("batch", value) for value in batches["status"]],
         status_reason=[value if isinstance(value, str) and value else "—" for value in batches["status_reason"]],
     )
     headers = {name: label for name, label in labels(BATCH_COLUMNS).items() if name in shown.columns}
@@ -91,7 +84,7 @@ def batches_and_their_state(scope: Scope) -> tuple[pd.DataFrame, int | None]:
     st.caption(t(f"billing.source.{source}"))
     language = current_language()
     names = {
-        int(row.id): f"{row.reference} — {month_label(row.billing_month, language)} — {coded('batch', row.status)}"
+        int(row.id): f"{row.reference} — {month_label(row.billing_month, language)} — {code_label('batch', row.status)}"
         for row in batches.itertuples(index=False)
     }
     chosen = st.selectbox(t("billing.choose"), options=list(names), format_func=names.__getitem__, key="billing.batch")
@@ -196,12 +189,12 @@ def control_alerts(batch_id: int, scope: Scope) -> None:
     alert = st.pills(
         t("filter.alert"),
         options=list(counts),
-        format_func=lambda code: f"{coded('alert', code)} ({format_number(counts[code])})",
+        format_func=lambda code: f"{code_label('alert', code)} ({format_number(counts[code])})",
         key="billing.alert",
     )
-    st.caption(everything if alert is None else coded("alert", alert))
+    st.caption(everything if alert is None else code_label("alert", alert))
     frame = billing.alerts(batch_id, scope, alert)
-    shown = frame.assign(alert_code=[coded("alert", code) for code in frame["alert_code"]])
+    shown = frame.assign(alert_code=[code_label("alert", code) for code in frame["alert_code"]])
     headers = labels(ALERT_COLUMNS)
     table(
         styled(
@@ -227,8 +220,8 @@ def contracts_not_billed(batch_id: int, scope: Scope, reference: str) -> None:
         st.success(t("billing.all_billed"))
         return
     shown = frame.assign(
-        bill_status=[coded("bill", value) for value in frame["bill_status"]],
-        reason_code=[coded("reason", value) for value in frame["reason_code"]],
+        bill_status=[code_label("bill", value) for value in frame["bill_status"]],
+        reason_code=[code_label("reason", value) for value in frame["reason_code"]],
     )
     headers = labels(NOT_BILLED_COLUMNS)
     table(
@@ -258,7 +251,7 @@ def decision(batch: pd.Series) -> None:
     may_approve = offered["approve"][1] and batch["status"] in billing.APPROVABLE
     may_reject = offered["reject"][1] and batch["status"] in billing.REJECTABLE
     if not (may_approve or may_reject):
-        st.caption(t("billing.decision_only_simulated", status=coded("batch", batch["status"])))
+        st.caption(t("billing.decision_only_simulated", status=code_label("batch", batch["status"])))
         return
     st.subheader(t("billing.decision_title"))
     approve_column, reject_column = st.columns(2)

@@ -63,8 +63,7 @@ def choose_statement(partners: list[dict]) -> tuple[str, dt.date, list[dict]]:
     def option(item: str) -> str:
         if item not in last_day:
             return t("mm.partner_none", code=item, name=names[item])
-        day = dt.date.fromisoformat(last_day[item])
-        return t("mm.partner_last", code=item, name=names[item], day=f"{day:%d/%m/%Y}")
+        return t("mm.partner_last", code=item, name=names[item], day=format_day(last_day[item]))
 
     latest_first = codes.index(everyone[0]["partner_code"]) if everyone and everyone[0]["partner_code"] in codes else 0
     code = left.selectbox(
